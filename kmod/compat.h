@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels crs supports (Debian's 6.1 and 6.12),
+ * force-included into every object so that the rest of kmod/ reads as if
+ * there were one kernel. Probe by feature where a macro exists; fall back
+ * to the version only where nothing else tells.
+ */
+#ifndef _CRS_COMPAT_H
+#define _CRS_COMPAT_H
+
+/* Before any kernel header, so that every pr_*() is prefixed. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <net/genetlink.h>
+
+/*
+ * GENL_MCAST_CAP_SYS_ADMIN makes genetlink check the capability when a
+ * socket joins the group. It is in 6.6 and was backported to the 6.1
+ * stable series; a kernel without it would let anyone subscribe, so refuse
+ * to build there rather than ship an open event stream.
+ */
+#ifndef GENL_MCAST_CAP_SYS_ADMIN
+#error "this kernel lacks GENL_MCAST_CAP_SYS_ADMIN; crs needs it for its events group"
+#endif
+
+/*
+ * 6.2 gave pre_doit and post_doit a struct genl_split_ops instead of the
+ * struct genl_ops. Kbuild probes the header for it (CRS_HAVE_GENL_SPLIT_OPS).
+ */
+#ifdef CRS_HAVE_GENL_SPLIT_OPS
+#define crs_genl_pre_ops genl_split_ops
+#else
+#define crs_genl_pre_ops genl_ops
+#endif
+
+/*
+ * 6.3 moved a dump's parsed attributes into a struct genl_info inside
+ * struct genl_dumpit_info (CRS_HAVE_GENL_DUMPIT_INFO_INFO, probed by Kbuild).
+ */
+static inline struct nlattr **crs_dumpit_attrs(struct netlink_callback *cb)
+{
+#ifdef CRS_HAVE_GENL_DUMPIT_INFO_INFO
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/*
+ * NL_SET_ERR_MSG_FMT (6.3) formats into a buffer inside the extack, which
+ * lives until the acknowledgment is built. Without it, crs_nl_errf() keeps
+ * its own buffers (see there).
+ */
+#ifdef NL_SET_ERR_MSG_FMT
+#define CRS_EXTACK_MSG_BUF	1
+#define CRS_ERRMSG_LEN		NETLINK_MAX_FMTMSG_LEN
+#else
+#define CRS_ERRMSG_LEN		80
+#endif
+
+#endif /* _CRS_COMPAT_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One printing path for text and JSON (-j), in the manner of iproute2's
+ * json_print: every field is emitted once, with its JSON key and its text
+ * format, so the two outputs cannot drift apart.
+ */
+#ifndef CRSCTL_PRINT_H
+#define CRSCTL_PRINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+extern bool print_json;
+
+/*
+ * A document is one JSON value printed on one line. In text mode the
+ * functions print their fmt (a printf format for the value; NULL: nothing)
+ * and ignore the key; in JSON mode they add key (NULL inside an array) to
+ * the innermost open object or array and ignore fmt.
+ */
+void print_doc_begin_object(void);
+void print_doc_begin_array(void);
+void print_doc_end(void);
+
+void print_open_object(const char *key);
+void print_close_object(void);
+void print_open_array(const char *key);
+void print_close_array(void);
+
+void print_str(const char *key, const char *fmt, const char *val);
+void print_u64(const char *key, const char *fmt, uint64_t val);
+void print_s64(const char *key, const char *fmt, int64_t val);
+void print_bool(const char *key, const char *fmt, bool val);
+void print_null(const char *key, const char *fmt);
+/* Text only: free text such as separators and newlines. */
+void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
