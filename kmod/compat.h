@@ -58,4 +58,49 @@ static inline struct nlattr **crs_dumpit_attrs(struct netlink_callback *cb)
 #define CRS_ERRMSG_LEN		80
 #endif
 
+/*
+ * ftrace direct calls: 6.1 has the ops-based interface as the _multi
+ * variants (register_ftrace_direct() there takes an ip); 6.5 renamed them
+ * and gave unregister a free_filters flag. Kbuild probes ftrace.h
+ * (CRS_HAVE_FTRACE_DIRECT_MULTI). The filter is kept across unregistering
+ * so that a hook can be installed again.
+ */
+#ifdef CRS_HAVE_FTRACE_DIRECT_MULTI
+#define crs_register_ftrace_direct(ops, addr) \
+	register_ftrace_direct_multi(ops, addr)
+#define crs_unregister_ftrace_direct(ops, addr) \
+	unregister_ftrace_direct_multi(ops, addr)
+#else
+#define crs_register_ftrace_direct(ops, addr) \
+	register_ftrace_direct(ops, addr)
+#define crs_unregister_ftrace_direct(ops, addr) \
+	unregister_ftrace_direct(ops, addr, false)
+#endif
+
+/*
+ * A reference on mm's executable without mmap_lock (get_mm_exe_file() is
+ * not exported). Until 6.7 files were freed after a grace period and
+ * get_file_rcu() was a macro taking the file; since, files are
+ * SLAB_TYPESAFE_BY_RCU and get_file_rcu() takes the __rcu pointer and
+ * rechecks it (CRS_HAVE_GET_FILE_RCU_MACRO, probed by Kbuild).
+ */
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+
+static inline struct file *crs_mm_exe_file(struct mm_struct *mm)
+{
+	struct file *f;
+
+	rcu_read_lock();
+#ifdef CRS_HAVE_GET_FILE_RCU_MACRO
+	f = rcu_dereference(mm->exe_file);
+	if (f && !get_file_rcu(f))
+		f = NULL;
+#else
+	f = get_file_rcu(&mm->exe_file);
+#endif
+	rcu_read_unlock();
+	return f;
+}
+
 #endif /* _CRS_COMPAT_H */

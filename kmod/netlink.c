@@ -100,7 +100,7 @@ static int crs_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	u32 policies, rules;
-	u64 rule_bytes, sent, lost;
+	u64 rule_bytes, sent, lost, lost_rate, lost_buffer, lost_nomem, seq;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -113,6 +113,7 @@ static int crs_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 
 	crs_policy_stats(&policies, &rules, &rule_bytes);
 	crs_event_stats(&sent, &lost);
+	crs_event_stats_lost(&lost_rate, &lost_buffer, &lost_nomem, &seq);
 
 	if (nla_put_string(msg, CRS_A_VERSION, CRS_VERSION) ||
 	    nla_put_string(msg, CRS_A_KERNEL, init_utsname()->release))
@@ -125,6 +126,14 @@ static int crs_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, CRS_STATS_A_EVENTS_SENT, sent,
 			      CRS_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, CRS_STATS_A_EVENTS_LOST, lost,
+			      CRS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, CRS_STATS_A_LOST_RATE, lost_rate,
+			      CRS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, CRS_STATS_A_LOST_BUFFER, lost_buffer,
+			      CRS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, CRS_STATS_A_LOST_NOMEM, lost_nomem,
+			      CRS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, CRS_STATS_A_EVENT_SEQ, seq,
 			      CRS_STATS_A_PAD) ||
 	    nla_put_u64_64bit(msg, CRS_STATS_A_RULE_BYTES, rule_bytes,
 			      CRS_STATS_A_PAD))
@@ -163,8 +172,9 @@ static const struct genl_ops crs_nl_ops[] = {
 	},
 	{
 		.cmd	= CRS_CMD_RULE_GET,
-		.start	= crs_nl_dump_start,
+		.start	= crs_nl_rule_dump_start,
 		.dumpit	= crs_nl_rule_dump,
+		.done	= crs_nl_rule_dump_done,
 	},
 	{
 		.cmd	= CRS_CMD_ATTACH_NEW,
@@ -216,10 +226,17 @@ struct genl_family crs_genl_family __ro_after_init = {
 
 int __init crs_genl_init(void)
 {
-	return genl_register_family(&crs_genl_family);
+	int err;
+
+	err = genl_register_family(&crs_genl_family);
+	if (!err)
+		crs_event_start();
+	return err;
 }
 
 void crs_genl_exit(void)
 {
+	/* No multicast may race the group's removal. */
+	crs_event_stop();
 	genl_unregister_family(&crs_genl_family);
 }

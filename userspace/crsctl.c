@@ -22,6 +22,9 @@ struct object {
 
 static const struct object objects[] = {
 	{ "status", do_status, "module version and counters" },
+	{ "events", do_events, "the module's events, recent or as they come" },
+	{ "policy", do_policy, "policies: apply, list, show, export, mode, rename, delete" },
+	{ "cgroup", do_cgroup, "attachments of policies to cgroups" },
 };
 
 static void usage(FILE *f)

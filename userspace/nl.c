@@ -88,6 +88,7 @@ struct request {
 	void *arg;
 	int err;
 	int done;
+	int intr;	/* NLM_F_DUMP_INTR seen */
 };
 
 static int valid_cb(struct nl_msg *msg, void *data)
@@ -97,6 +98,12 @@ static int valid_cb(struct nl_msg *msg, void *data)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	int err;
 
+	/*
+	 * The kernel flags the first message of a dump after a racing
+	 * change, not necessarily the NLMSG_DONE.
+	 */
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		req->intr = 1;
 	if (!req->cb)
 		return NL_OK;
 	err = genlmsg_parse(nlh, 0, attrs, CRS_A_MAX, NULL);
@@ -117,7 +124,7 @@ static int finish_cb(struct nl_msg *msg, void *data)
 	struct request *req = data;
 
 	/* NLM_F_DUMP_INTR: the kernel says the dump raced a change. */
-	if (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP_INTR)
+	if (req->intr || (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP_INTR))
 		req->err = -EINTR;
 	req->done = 1;
 	return NL_STOP;

@@ -22,6 +22,16 @@ void print_doc_begin_object(void);
 void print_doc_begin_array(void);
 void print_doc_end(void);
 
+/*
+ * print_doc_end() writes and flushes each document as it ends. Between
+ * print_batch(true) and print_batch(false) the documents are kept until
+ * print_flush() writes them with one call: crsctl events prints what one
+ * read brought and flushes before it waits again, so that no line ever
+ * waits for the next event.
+ */
+void print_batch(bool on);
+void print_flush(void);
+
 void print_open_object(const char *key);
 void print_close_object(void);
 void print_open_array(const char *key);

@@ -31,8 +31,15 @@ static int status_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
 		  st[CRS_STATS_A_ATTACHMENTS] ? nla_get_u32(st[CRS_STATS_A_ATTACHMENTS]) : 0);
 	print_u64("events_sent", "events sent %" PRIu64 "\n",
 		  st[CRS_STATS_A_EVENTS_SENT] ? nla_get_u64(st[CRS_STATS_A_EVENTS_SENT]) : 0);
-	print_u64("events_lost", "events lost %" PRIu64 "\n",
+	print_u64("events_lost", "events lost %" PRIu64,
 		  st[CRS_STATS_A_EVENTS_LOST] ? nla_get_u64(st[CRS_STATS_A_EVENTS_LOST]) : 0);
+	/* Why they were lost: the administrator's next question. */
+	print_u64("events_lost_rate", " (rate limit %" PRIu64,
+		  st[CRS_STATS_A_LOST_RATE] ? nla_get_u64(st[CRS_STATS_A_LOST_RATE]) : 0);
+	print_u64("events_lost_buffer", ", buffer full %" PRIu64,
+		  st[CRS_STATS_A_LOST_BUFFER] ? nla_get_u64(st[CRS_STATS_A_LOST_BUFFER]) : 0);
+	print_u64("events_lost_nomem", ", no memory %" PRIu64 ")\n",
+		  st[CRS_STATS_A_LOST_NOMEM] ? nla_get_u64(st[CRS_STATS_A_LOST_NOMEM]) : 0);
 	print_doc_end();
 	return 0;
 }

@@ -22,7 +22,27 @@ step "Ask it how it is"
 run crsctl status
 run crsctl -j status
 
-step "Unload it"
+step "A policy for a web server container, from policies/"
+run crsctl policy apply -f /crs/policies/web.json
+run crsctl policy list
+run crsctl policy show web
+
+step "Attach it to the container's cgroup"
+run mkdir /sys/fs/cgroup/web
+run crsctl cgroup attach /sys/fs/cgroup/web web
+run crsctl cgroup list
+run crsctl status
+
+step "A policy in use cannot be deleted; a bad document names its field"
+run crsctl policy delete web || true
+echo '{"name": "oops", "mode": "active", "rules": [{"name": "r", "type": "network-outbound", "port": 70000, "action": "deny"}]}' >/tmp/oops.json
+run crsctl policy apply -f /tmp/oops.json || true
+
+step "Detach, delete, unload: nothing is left behind"
+run crsctl cgroup detach /sys/fs/cgroup/web
+run crsctl policy delete web
+run rmdir /sys/fs/cgroup/web
+run crsctl status
 run rmmod crs
 echo
 echo "demo: done"

@@ -85,10 +85,11 @@
  *   recent events, oldest first (at least the last 1,024 for events of
  *   under 4 KiB).
  * CRS_CMD_EVENT_SYNC (multicast): CRS_A_EVENT { SEQ, LOST }, the last
- *   sequence number produced and the count of drops so far, sent at most
- *   every 250 ms while numbers advance so that a listener learns of
- *   dropped events even when no later event follows. Every event numbered
- *   up to SEQ that was not dropped was multicast before the sync.
+ *   sequence number produced and the count of drops so far, sent every
+ *   250 ms while numbers advance and for two seconds after, so that a
+ *   listener learns of dropped events even when no later event follows;
+ *   quiet otherwise. Every event numbered up to SEQ that was not dropped
+ *   was multicast before the sync.
  *   CRS_STATS_A_EVENT_SEQ in the status reply is the last number produced,
  *   for a listener to start counting from.
  */

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crsctl events: the module's recent events, or the stream of new ones.
+ *
+ * Every gap in the sequence numbers, whether an event or a sync reveals
+ * it, is printed in place as a "lost" line (SPEC section 5): the module
+ * numbers each event it produced, dropped ones included, so nothing is
+ * lost silently, not even when our own socket overflows (ENOBUFS).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+
+#include "cgroupfs.h"
+#include "crsctl.h"
+#include "doc.h"
+#include "nl.h"
+#include "print.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* Bursts of events must fit while we print: ask for 16 MiB. */
+#define EVENTS_RCVBUF	(16 << 20)
+/* Datagrams read per recvmmsg(); the module packs up to 32 KiB in one. */
+#define EVENTS_VLEN	16
+#define EVENTS_DGRAM	(64 << 10)
+
+struct events {
+	uint64_t count;		/* stop after this many; 0: no limit */
+	uint64_t printed;
+	const char *cgroup;	/* path below the cgroup root, or NULL */
+	uint64_t last;		/* the highest seq accounted for */
+	int have_last;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Names the module's numbers as the policy document does (doc.c). */
+static const char *name_or_unknown(const char *name)
+{
+	return name ? name : "unknown";
+}
+
+static void print_lost(uint64_t n)
+{
+	print_doc_begin_object();
+	print_str("type", NULL, "lost");
+	print_u64("count", "lost %" PRIu64 " events\n", n);
+	print_doc_end();
+}
+
+/* Every number between what we accounted for and seq was dropped. */
+static void account(struct events *st, uint64_t seq, int is_sync)
+{
+	uint64_t next = st->last + (is_sync ? 0 : 1);
+
+	if (st->have_last && seq > next)
+		print_lost(seq - next);
+	if (!st->have_last || seq > st->last)
+		st->last = seq;
+	st->have_last = 1;
+}
+
+/*
+ * Kernel strings (paths, comm) are bytes, not necessarily UTF-8; print.c
+ * makes them valid JSON.
+ */
+static const char *str_attr(struct nlattr **tb, int attr)
+{
+	return tb[attr] ? nla_get_string(tb[attr]) : NULL;
+}
+
+/* IPv4-mapped addresses print as IPv4 (SPEC section 5). */
+static void format_addr(const unsigned char *a, char *buf, size_t len)
+{
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+
+	if (!memcmp(a, mapped, sizeof(mapped)))
+		inet_ntop(AF_INET, a + 12, buf, len);
+	else
+		inet_ntop(AF_INET6, a, buf, len);
+}
+
+static int in_cgroup(const char *path, const char *filter)
+{
+	size_t n = strlen(filter);
+
+	if (!strcmp(filter, "/"))
+		return 1;
+	return !strncmp(path, filter, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static void print_args(struct nlattr *args)
+{
+	struct nlattr *arg;
+	int rem, i = 0;
+
+	print_open_array("args");
+	print_text("args=[");
+	if (!args)
+		goto out;
+	nla_for_each_nested(arg, args, rem) {
+		struct nlattr *tb[CRS_ARG_A_MAX + 1];
+		uint8_t kind;
+
+		if (nla_parse_nested(tb, CRS_ARG_A_MAX, arg, NULL) < 0 ||
+		    !tb[CRS_ARG_A_KIND])
+			continue;
+		kind = nla_get_u8(tb[CRS_ARG_A_KIND]);
+		if (kind == CRS_ARG_INT && tb[CRS_ARG_A_INT])
+			print_s64(NULL, i ? ",%" PRId64 : "%" PRId64,
+				  (int64_t)nla_get_u64(tb[CRS_ARG_A_INT]));
+		else if (kind == CRS_ARG_PATH && tb[CRS_ARG_A_PATH])
+			print_str(NULL, i ? ",%s" : "%s",
+				  nla_get_string(tb[CRS_ARG_A_PATH]));
+		else
+			print_null(NULL, i ? ",*" : "*");
+		i++;
+	}
+out:
+	print_text("] ");
+	print_close_array();
+}
+
+static void print_network(struct nlattr **tb)
+{
+	char addr[INET6_ADDRSTRLEN] = "";
+	uint8_t proto;
+
+	print_str("direction", "%s ",
+		  tb[CRS_EVENT_A_DIRECTION] &&
+		  nla_get_u8(tb[CRS_EVENT_A_DIRECTION]) == CRS_DIR_INBOUND ?
+		  "inbound" : "outbound");
+	if (tb[CRS_EVENT_A_ADDR] && nla_len(tb[CRS_EVENT_A_ADDR]) == 16)
+		format_addr(nla_data(tb[CRS_EVENT_A_ADDR]), addr, sizeof(addr));
+	print_str("address", "address=%s ", addr[0] ? addr : NULL);
+	print_u64("port", "port=%" PRIu64 " ",
+		  tb[CRS_EVENT_A_PORT] ? nla_get_u16(tb[CRS_EVENT_A_PORT]) : 0);
+	proto = tb[CRS_EVENT_A_PROTOCOL] ? nla_get_u8(tb[CRS_EVENT_A_PROTOCOL]) : 0;
+	if (proto == 6)
+		print_str("protocol", "protocol=%s ", "tcp");
+	else if (proto == 17)
+		print_str("protocol", "protocol=%s ", "udp");
+	else
+		print_u64("protocol", "protocol=%" PRIu64 " ", proto);
+}
+
+static void print_event(struct nlattr **tb, const char *cgroup)
+{
+	char when[64];
+	uint8_t type = tb[CRS_EVENT_A_TYPE] ? nla_get_u8(tb[CRS_EVENT_A_TYPE]) : 0xff;
+
+	format_time(tb[CRS_EVENT_A_TIME] ? nla_get_u64(tb[CRS_EVENT_A_TIME]) : 0,
+		    when, sizeof(when));
+	print_doc_begin_object();
+	print_u64("seq", "#%" PRIu64 " ", nla_get_u64(tb[CRS_EVENT_A_SEQ]));
+	print_str("time", "%s ", when);
+	print_str("type", "%s ", name_or_unknown(doc_type_name(type)));
+	print_str("action", "%s ",
+		  name_or_unknown(doc_action_name(tb[CRS_EVENT_A_ACTION] ?
+			  nla_get_u8(tb[CRS_EVENT_A_ACTION]) : 0xff)));
+	print_bool("enforced", "enforced=%s ", tb[CRS_EVENT_A_ENFORCED] &&
+		   nla_get_u8(tb[CRS_EVENT_A_ENFORCED]));
+	print_str("policy", "policy=%s ", str_attr(tb, CRS_EVENT_A_POLICY));
+	print_str("rule", "rule=%s ", str_attr(tb, CRS_EVENT_A_RULE));
+	print_str("cgroup", "cgroup=%s ", cgroup);
+	print_u64("pid", "pid=%" PRIu64 " ",
+		  tb[CRS_EVENT_A_PID] ? nla_get_u32(tb[CRS_EVENT_A_PID]) : 0);
+	print_str("comm", "comm=%s ", str_attr(tb, CRS_EVENT_A_COMM));
+	print_str("program", "program=%s ", str_attr(tb, CRS_EVENT_A_PROGRAM));
+	switch (type) {
+	case CRS_RULE_FILE_READ:
+	case CRS_RULE_FILE_WRITE:
+		print_str("path", "path=%s ", str_attr(tb, CRS_EVENT_A_PATH));
+		break;
+	case CRS_RULE_NET_OUT:
+	case CRS_RULE_NET_IN:
+		print_network(tb);
+		break;
+	case CRS_RULE_SYSCALL:
+		print_str("syscall", "syscall=%s ", str_attr(tb, CRS_EVENT_A_SYSCALL));
+		print_args(tb[CRS_EVENT_A_ARGS]);
+		break;
+	}
+	print_text("\n");
+	print_doc_end();
+}
+
+/* One CRS_CMD_EVENT or CRS_CMD_EVENT_SYNC; returns 1 once --count is met. */
+static int handle(struct events *st, uint8_t cmd, struct nlattr *event)
+{
+	struct nlattr *tb[CRS_EVENT_A_MAX + 1];
+	char cgroup[PATH_MAX];
+	const char *rel;
+	uint64_t seq;
+
+	if (!event || nla_parse_nested(tb, CRS_EVENT_A_MAX, event, NULL) < 0 ||
+	    !tb[CRS_EVENT_A_SEQ])
+		return 0;
+	seq = nla_get_u64(tb[CRS_EVENT_A_SEQ]);
+	if (cmd == CRS_CMD_EVENT_SYNC) {
+		account(st, seq, 1);
+		return 0;
+	}
+	if (cmd != CRS_CMD_EVENT)
+		return 0;
+	account(st, seq, 0);
+	rel = str_attr(tb, CRS_EVENT_A_CGROUP);
+	if (st->cgroup && (!rel || !in_cgroup(rel, st->cgroup)))
+		return 0;
+	if (!rel || cgroupfs_abs_path(rel, cgroup, sizeof(cgroup)))
+		snprintf(cgroup, sizeof(cgroup), "%s", rel ? rel : "");
+	print_event(tb, cgroup);
+	st->printed++;
+	return st->count && st->printed >= st->count;
+}
+
+static int dump_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
+{
+	struct events *st = arg;
+
+	(void)nlh;
+	if (st->count && st->printed >= st->count)
+		return 0;
+	handle(st, CRS_CMD_EVENT, attrs[CRS_A_EVENT]);
+	return 0;
+}
+
+static int status_seq_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[CRS_STATS_A_MAX + 1];
+	struct events *st = arg;
+
+	(void)nlh;
+	if (attrs[CRS_A_STATS] &&
+	    !crs_nla_parse_nested(tb, CRS_STATS_A_MAX, attrs[CRS_A_STATS]) &&
+	    tb[CRS_STATS_A_EVENT_SEQ]) {
+		st->last = nla_get_u64(tb[CRS_STATS_A_EVENT_SEQ]);
+		st->have_last = 1;
+	}
+	return 0;
+}
+
+/* Parses one datagram of messages; returns 1 once --count is met. */
+static int handle_dgram(struct events *st, int family, void *buf, size_t len)
+{
+	struct nlmsghdr *nlh;
+
+	for (nlh = buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+		struct nlattr *attrs[CRS_A_MAX + 1];
+		struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+		if (nlh->nlmsg_type != family ||
+		    genlmsg_parse(nlh, 0, attrs, CRS_A_MAX, NULL) < 0)
+			continue;
+		if (handle(st, g->cmd, attrs[CRS_A_EVENT]))
+			return 1;
+	}
+	return 0;
+}
+
+static int join_events(int *fdp)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int size = EVENTS_RCVBUF, one = 1;
+	int fd, grp;
+
+	grp = genl_ctrl_resolve_grp(crs_nl_sock(), CRS_GENL_NAME, CRS_MCGRP_EVENTS);
+	if (grp < 0)
+		return fail("events: cannot find the events group: %s",
+			    nl_geterror(grp));
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	/* The kernel's multicast skips port 0, which an unbound socket has. */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return fail("events: cannot open a netlink socket: %s",
+			    strerror(errno));
+	/*
+	 * FORCE goes beyond rmem_max for CAP_NET_ADMIN; others get what
+	 * rmem_max allows.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/*
+	 * An overflow shows as a gap in seq anyway. Without this, it would
+	 * also mark the socket congested, and the kernel would deliver
+	 * nothing more until a read finds the queue empty; in testing, a
+	 * subscriber that had caught up stayed starved for good.
+	 */
+	setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp))) {
+		int err = errno;
+
+		close(fd);
+		if (err == EPERM)
+			return fail("events: joining the events group needs CAP_SYS_ADMIN in the initial user namespace");
+		return fail("events: cannot join the events group: %s",
+			    strerror(err));
+	}
+	*fdp = fd;
+	return EXIT_OK;
+}
+
+/*
+ * SIGINT and SIGTERM end the command with status 0 (SPEC section 6). They
+ * stay blocked but while it waits in ppoll(), so that one arriving between
+ * a check of stop and the wait cannot be lost and leave it blocked.
+ */
+static sigset_t wait_mask;
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int follow(struct events *st)
+{
+	static struct mmsghdr msgs[EVENTS_VLEN];
+	static struct iovec iov[EVENTS_VLEN];
+	struct pollfd pfd = { .events = POLLIN };
+	int family = crs_nl_family();
+	int fd = -1, i, n, ret;
+	char *bufs;
+
+	ret = join_events(&fd);
+	if (ret)
+		return ret;
+	/*
+	 * Count from the last number produced before we joined; without
+	 * CAP_MAC_ADMIN to ask, from the first event that arrives.
+	 */
+	crs_nl_request(crs_msg(CRS_CMD_STATUS_GET, 0), status_seq_cb, st);
+
+	bufs = malloc((size_t)EVENTS_VLEN * EVENTS_DGRAM);
+	if (!bufs)
+		return fail("out of memory");
+	for (i = 0; i < EVENTS_VLEN; i++) {
+		iov[i].iov_base = bufs + (size_t)i * EVENTS_DGRAM;
+		iov[i].iov_len = EVENTS_DGRAM;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	pfd.fd = fd;
+	print_batch(true);
+	for (;;) {
+		/* What the last read brought is out before we wait again. */
+		print_flush();
+		if (stop)
+			break;
+		if (ppoll(&pfd, 1, NULL, &wait_mask) < 0)
+			continue;	/* EINTR: stop is set */
+		n = recvmmsg(fd, msgs, EVENTS_VLEN, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			/* Overflow: the next event or sync sizes the gap. */
+			if (errno == EINTR || errno == ENOBUFS ||
+			    errno == EAGAIN)
+				continue;
+			ret = fail("events: receiving: %s", strerror(errno));
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (handle_dgram(st, family, iov[i].iov_base,
+					 msgs[i].msg_len))
+				goto out;
+	}
+out:
+	print_batch(false);
+	free(bufs);
+	close(fd);
+	return ret;
+}
+
+static int resolve_cgroup(const char *arg, char *buf, size_t len)
+{
+	const char *mnt = cgroupfs_mount();
+	size_t n = mnt ? strlen(mnt) : 0;
+
+	/*
+	 * Absolute under the mount, or relative to it, as cgroup commands
+	 * take it. The cgroup may be gone already: only its path matters.
+	 */
+	if (arg[0] == '/') {
+		if (!mnt || strncmp(arg, mnt, n) || (arg[n] != '/' && arg[n] != '\0'))
+			return -1;
+		arg += n;
+	}
+	while (*arg == '/')
+		arg++;
+	if ((size_t)snprintf(buf, len, "/%s", arg) >= len)
+		return -1;
+	n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: crsctl [-j] events [--follow] [--count N] [--cgroup CGROUP]\n"
+		"  without --follow: the module's recent events, then exits\n"
+		"  --follow       the events that come after subscribing, until stopped\n"
+		"  --count N      stop after N events (lost lines do not count)\n"
+		"  --cgroup CGROUP  only that cgroup and its descendants\n");
+}
+
+int do_events(int argc, char **argv)
+{
+	struct events st = { 0 };
+	char cgroup[PATH_MAX];
+	int follow_mode = 0;
+	char *end;
+	int i, err;
+
+	for (i = 0; i < argc; i++) {
+		if (matches(argv[i], "help") || matches(argv[i], "-h") ||
+		    matches(argv[i], "--help")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (matches(argv[i], "--follow") || matches(argv[i], "-f")) {
+			follow_mode = 1;
+		} else if (matches(argv[i], "--count")) {
+			if (++i == argc)
+				return usage_error("events: --count needs a number");
+			errno = 0;
+			st.count = strtoull(argv[i], &end, 10);
+			if (errno || *end || !*argv[i] || argv[i][0] == '-' ||
+			    !st.count)
+				return usage_error("events: --count wants a positive number, not \"%s\"",
+						   argv[i]);
+		} else if (matches(argv[i], "--cgroup")) {
+			if (++i == argc)
+				return usage_error("events: --cgroup needs a cgroup");
+			if (resolve_cgroup(argv[i], cgroup, sizeof(cgroup)))
+				return usage_error("events: --cgroup: %s is not a path under the cgroup v2 mount",
+						   argv[i]);
+			st.cgroup = cgroup;
+		} else {
+			return usage_error("events: unknown argument \"%s\"", argv[i]);
+		}
+	}
+	catch_signals();
+	if (crs_nl_open() < 0)
+		return EXIT_FAIL;
+	if (follow_mode)
+		return follow(&st);
+	err = crs_nl_request(crs_msg(CRS_CMD_EVENT, NLM_F_DUMP), dump_cb, &st);
+	if (err < 0)
+		return crs_nl_perror("events", err);
+	return EXIT_OK;
+}
