@@ -92,6 +92,7 @@ static void crs_attach_remove(struct crs_attach *att)
 	crs_attach_n--;
 	crs_attach_gen++;
 	static_branch_dec(&crs_attach_any);
+	crs_file_put();
 	call_rcu(&att->rcu, crs_attach_free_rcu);
 }
 
@@ -227,6 +228,11 @@ int crs_nl_attach_new(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = crs_attach_parse(info, tb);
+	if (!err)
+		err = crs_nl_only(tb, CRS_ATTACH_A_MAX,
+				  BIT(CRS_ATTACH_A_CGROUP_FD) | BIT(CRS_ATTACH_A_POLICY) |
+				  BIT(CRS_ATTACH_A_MODE) | BIT(CRS_ATTACH_A_EVENTS),
+				  info->extack);
 	if (err)
 		return err;
 	if (!tb[CRS_ATTACH_A_POLICY]) {
@@ -273,6 +279,10 @@ int crs_nl_attach_new(struct sk_buff *skb, struct genl_info *info)
 		goto err_unlock;
 	}
 
+	/* Hooks first: a covered process never runs unchecked. */
+	err = crs_file_get(info->extack);
+	if (err)
+		goto err_unlock;
 	att->cgid = cgroup_id(cgrp);
 	att->cgrp = cgrp;
 	refcount_inc(&p->ref);
@@ -332,6 +342,11 @@ int crs_nl_attach_set(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = crs_attach_parse(info, tb);
+	if (!err)
+		err = crs_nl_only(tb, CRS_ATTACH_A_MAX,
+				  BIT(CRS_ATTACH_A_CGROUP_FD) | BIT(CRS_ATTACH_A_MODE) |
+				  BIT(CRS_ATTACH_A_EVENTS),
+				  info->extack);
 	if (err)
 		return err;
 	if (!tb[CRS_ATTACH_A_MODE] && !tb[CRS_ATTACH_A_EVENTS]) {
@@ -364,6 +379,10 @@ int crs_nl_attach_del(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = crs_attach_parse(info, tb);
+	if (!err)
+		err = crs_nl_only(tb, CRS_ATTACH_A_MAX,
+				  BIT(CRS_ATTACH_A_CGROUP_FD),
+				  info->extack);
 	if (err)
 		return err;
 	mutex_lock(&crs_lock);

@@ -21,6 +21,8 @@ extern struct genl_family crs_genl_family;
 int crs_genl_init(void);
 void crs_genl_exit(void);
 int crs_nl_check_perm(struct sk_buff *skb, struct netlink_ext_ack *extack);
+int crs_nl_only(struct nlattr **tb, int maxtype, unsigned long allowed,
+		struct netlink_ext_ack *extack);
 
 /* netlink.c: attribute policies shared with the handlers that re-parse */
 extern const struct nla_policy crs_policy_nl_policy[CRS_POLICY_A_MAX + 1];
@@ -277,5 +279,13 @@ int crs_nl_event_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void crs_event_stats(u64 *sent, u64 *lost);
 void crs_event_stats_lost(u64 *rate, u64 *buffer, u64 *nomem, u64 *seq);
 
+/*
+ * file.c: file rules. An attachment holds the file hooks from before it is
+ * visible until after it is gone (crs_lock); crs_file_exit() removes them
+ * for good and waits for the handlers, before what they use goes away.
+ */
+int crs_file_get(struct netlink_ext_ack *extack);
+void crs_file_put(void);
+void crs_file_exit(void);
 
 #endif /* _CRS_H */

@@ -39,6 +39,7 @@ err_policy:
 static void __exit crs_exit(void)
 {
 	crs_genl_exit();
+	crs_file_exit();
 	crs_event_exit();
 	crs_attach_exit();
 	crs_policy_exit();

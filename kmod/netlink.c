@@ -84,6 +84,26 @@ int crs_nl_check_perm(struct sk_buff *skb, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/*
+ * Refuses any attribute of tb[1..maxtype] that the command does not take
+ * (allowed: a mask of attribute types): silently ignoring one would let a
+ * caller believe it changed something.
+ */
+int crs_nl_only(struct nlattr **tb, int maxtype, unsigned long allowed,
+		struct netlink_ext_ack *extack)
+{
+	int type;
+
+	for (type = 1; type <= maxtype; type++) {
+		if (tb[type] && !(allowed & BIT(type))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[type],
+					    "attribute not taken by this command");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int crs_nl_pre_doit(const struct crs_genl_pre_ops *ops, struct sk_buff *skb,
 			   struct genl_info *info)
 {

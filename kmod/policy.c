@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include "crs.h"
+#include "match.h"
 
 /* See crs.h: every control-plane change, and the prune work. */
 DEFINE_MUTEX(crs_lock);
@@ -93,7 +94,7 @@ void crs_rule_bytes_uncharge(u64 bytes)
 /* Enforcement fills rs->tables[] here (match.c and the like). */
 int crs_ruleset_compile(struct crs_ruleset *rs)
 {
-	return 0;
+	return crs_file_compile(rs);
 }
 
 void crs_ruleset_free_tables(struct crs_ruleset *rs)
@@ -319,6 +320,9 @@ int crs_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = crs_policy_parse(info, tb);
+	if (!err)
+		err = crs_nl_only(tb, CRS_POLICY_A_MAX, BIT(CRS_POLICY_A_NAME),
+				  info->extack);
 	if (err)
 		return err;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -379,6 +383,9 @@ int crs_nl_policy_del(struct sk_buff *skb, struct genl_info *info)
 	int budget, err;
 
 	err = crs_policy_parse(info, tb);
+	if (!err)
+		err = crs_nl_only(tb, CRS_POLICY_A_MAX, BIT(CRS_POLICY_A_NAME),
+				  info->extack);
 	if (err)
 		return err;
 
@@ -439,6 +446,10 @@ int crs_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = crs_policy_parse(info, tb);
+	if (!err)
+		err = crs_nl_only(tb, CRS_POLICY_A_MAX,
+				  BIT(CRS_POLICY_A_NAME) | BIT(CRS_POLICY_A_MODE) |
+				  BIT(CRS_POLICY_A_NEW_NAME), info->extack);
 	if (err)
 		return err;
 	new_name = tb[CRS_POLICY_A_NEW_NAME];

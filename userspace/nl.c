@@ -9,6 +9,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
+#include "crsctl.h"
 #include "nl.h"
 
 #ifndef SOL_NETLINK
@@ -104,24 +105,51 @@ static int valid_cb(struct nl_msg *msg, void *data)
 	 */
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		req->intr = 1;
-	if (!req->cb)
+	/*
+	 * After a callback failed, the rest of a dump is still read (and
+	 * ignored), so that it cannot be taken for the next request's reply.
+	 */
+	if (!req->cb || req->err)
 		return NL_OK;
 	err = genlmsg_parse(nlh, 0, attrs, CRS_A_MAX, NULL);
 	if (err < 0) {
 		req->err = -EPROTO;
-		return NL_STOP;
+		return NL_OK;
 	}
 	err = req->cb(attrs, nlh, req->arg);
-	if (err < 0) {
+	if (err < 0)
 		req->err = err;
-		return NL_STOP;
-	}
 	return NL_OK;
 }
+
+/* The kernel's message, as the user reads it. */
+static void set_errmsg(const char *s)
+{
+	/* NL_SET_ERR_MSG_MOD's "crs: " says nothing to our user. */
+	if (!strncmp(s, CRS_GENL_NAME ": ", strlen(CRS_GENL_NAME) + 2))
+		s += strlen(CRS_GENL_NAME) + 2;
+	snprintf(crs_nl_errmsg, sizeof(crs_nl_errmsg), "%s", s);
+}
+
+static void extack_done(struct nlmsghdr *nlh);
 
 static int finish_cb(struct nl_msg *msg, void *data)
 {
 	struct request *req = data;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	/*
+	 * A dump that fails after it started ends with NLMSG_DONE carrying
+	 * the error (and the kernel's message, as an ack's TLVs would).
+	 */
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+		int derr = *(int *)nlmsg_data(nlh);
+
+		if (derr < 0 && !req->err) {
+			req->err = derr;
+			extack_done(nlh);
+		}
+	}
 
 	/* NLM_F_DUMP_INTR: the kernel says the dump raced a change. */
 	if (req->intr || (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP_INTR))
@@ -157,14 +185,23 @@ static void extack_msg(struct nlmsghdr *nlh, struct nlmsgerr *e)
 	attrs = (struct nlattr *)((char *)nlmsg_data(nlh) + off);
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL) < 0)
 		return;
-	if (tb[NLMSGERR_ATTR_MSG]) {
-		const char *s = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
+	if (tb[NLMSGERR_ATTR_MSG])
+		set_errmsg(nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+}
 
-		/* NL_SET_ERR_MSG_MOD's "crs: " says nothing to our user. */
-		if (!strncmp(s, CRS_GENL_NAME ": ", strlen(CRS_GENL_NAME) + 2))
-			s += strlen(CRS_GENL_NAME) + 2;
-		snprintf(crs_nl_errmsg, sizeof(crs_nl_errmsg), "%s", s);
-	}
+/* The TLVs after NLMSG_DONE's error code. */
+static void extack_done(struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	int len = (int)nlh->nlmsg_len - (int)NLMSG_LENGTH(sizeof(int));
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || len <= 0)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)nlmsg_data(nlh) + sizeof(int)),
+		      len, NULL) < 0 || !tb[NLMSGERR_ATTR_MSG])
+		return;
+	set_errmsg(nla_get_string(tb[NLMSGERR_ATTR_MSG]));
 }
 
 static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
@@ -209,8 +246,6 @@ int crs_nl_request(struct nl_msg *msg, crs_reply_cb cb, void *arg)
 				req.err = err == -NLE_NOMEM ? -ENOMEM : -EIO;
 			break;
 		}
-		if (req.err && !req.done)
-			break;
 	}
 	nl_cb_put(nlcb);
 	return req.err;
@@ -218,10 +253,8 @@ int crs_nl_request(struct nl_msg *msg, crs_reply_cb cb, void *arg)
 
 int crs_nl_perror(const char *what, int err)
 {
-	const char *reason = crs_nl_errmsg[0] ? crs_nl_errmsg : strerror(-err);
-
-	fprintf(stderr, "crsctl: %s: %s\n", what, reason);
-	return 1;
+	return fail("%s: %s", what,
+		    crs_nl_errmsg[0] ? crs_nl_errmsg : strerror(-err));
 }
 
 int crs_nla_parse_nested(struct nlattr **tb, int maxtype, struct nlattr *nla)

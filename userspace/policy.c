@@ -36,6 +36,7 @@ struct policy_info {
 	struct crs_doc doc;
 	uint64_t id;
 	uint32_t n_rules, n_attach;
+	uint32_t generation;	/* of the version the header is of */
 	uint64_t created, modified;
 };
 
@@ -85,6 +86,8 @@ static int get_info(struct nlattr *policy, struct policy_info *pi)
 		      nla_get_u64(tb[CRS_POLICY_A_CREATED]) : 0;
 	pi->modified = tb[CRS_POLICY_A_MODIFIED] ?
 		       nla_get_u64(tb[CRS_POLICY_A_MODIFIED]) : 0;
+	pi->generation = tb[CRS_POLICY_A_GENERATION] ?
+			 nla_get_u32(tb[CRS_POLICY_A_GENERATION]) : 0;
 	return 0;
 }
 
@@ -126,12 +129,23 @@ static void info_list_free(struct info_list *l)
 
 static int rule_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
 {
-	struct crs_doc *doc = arg;
+	struct policy_info *pi = arg;
+	struct crs_doc *doc = &pi->doc;
+	struct nlattr *tb[CRS_POLICY_A_MAX + 1];
 	static size_t cap;
 
 	(void)nlh;
 	if (!attrs[CRS_A_RULE])
 		return -EPROTO;
+	/*
+	 * The header came from an earlier request: rules of another
+	 * version would print a mix. -EINTR makes fetch() read both again.
+	 */
+	if (attrs[CRS_A_POLICY] &&
+	    !nla_parse_nested(tb, CRS_POLICY_A_MAX, attrs[CRS_A_POLICY], NULL) &&
+	    tb[CRS_POLICY_A_GENERATION] &&
+	    nla_get_u32(tb[CRS_POLICY_A_GENERATION]) != pi->generation)
+		return -EINTR;
 	if (!doc->rules)
 		cap = 0;
 	if (doc->n_rules == cap) {
@@ -184,7 +198,7 @@ static int fetch(const char *name, struct policy_info *pi)
 
 		msg = crs_msg(CRS_CMD_RULE_GET, NLM_F_DUMP);
 		put_name(msg, name);
-		err = crs_nl_request(msg, rule_cb, &pi->doc);
+		err = crs_nl_request(msg, rule_cb, pi);
 		if (err != -EINTR)
 			break;
 		doc_free(&pi->doc);
@@ -239,7 +253,6 @@ static int policy_apply(int argc, char **argv)
 		fclose(f);
 	if (ret)
 		return fail("%s: %s", strcmp(file, "-") ? file : "standard input", err);
-	doc_check_links(&doc, warn_link);
 	if (crs_nl_open() < 0) {
 		doc_free(&doc);
 		return EXIT_FAIL;
@@ -250,6 +263,8 @@ static int policy_apply(int argc, char **argv)
 		ret = fail("%s: a rule does not fit in a netlink message", doc.name);
 	else if (ret < 0)
 		ret = crs_nl_perror(doc.name, ret);
+	else	/* applied: a refusal stays the one line on stderr */
+		doc_check_links(&doc, warn_link);
 	doc_free(&doc);
 	return ret;
 }

@@ -6,15 +6,35 @@
 
 #include "crsctl.h"
 
+/*
+ * An error is one line (SPEC section 6), whatever a document or an
+ * argument echoed into it: control characters are printed escaped.
+ */
+static void print_error(const char *fmt, va_list ap, const char *tail)
+{
+	char msg[8192];
+	const unsigned char *c;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fputs("crsctl: ", stderr);
+	for (c = (const unsigned char *)msg; *c; c++) {
+		if (*c == '\n')
+			fputs("\\n", stderr);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(stderr, "\\x%02x", *c);
+		else
+			fputc(*c, stderr);
+	}
+	fputs(tail, stderr);
+}
+
 int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("crsctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_error(fmt, ap, " (try \"crsctl --help\")\n");
 	va_end(ap);
-	fputs(" (try \"crsctl --help\")\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -22,11 +42,9 @@ int fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("crsctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_error(fmt, ap, "\n");
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_FAIL;
 }
 

@@ -38,6 +38,13 @@ run crsctl policy delete web || true
 echo '{"name": "oops", "mode": "active", "rules": [{"name": "r", "type": "network-outbound", "port": 70000, "action": "deny"}]}' >/tmp/oops.json
 run crsctl policy apply -f /tmp/oops.json || true
 
+step "File rules: a process in the container cannot rewrite its /etc/hosts (rule hosts-ro)"
+[ -e /etc/hosts ] || echo "127.0.0.1 localhost" >/etc/hosts
+run sh -c 'echo $$ >/sys/fs/cgroup/web/cgroup.procs && echo "10.6.6.6 bank.example" >>/etc/hosts' || true
+run sh -c 'echo $$ >/sys/fs/cgroup/web/cgroup.procs && head -n 1 /etc/hosts'
+run crsctl events
+run crsctl -j events --cgroup /sys/fs/cgroup/web
+
 step "Detach, delete, unload: nothing is left behind"
 run crsctl cgroup detach /sys/fs/cgroup/web
 run crsctl policy delete web

@@ -156,6 +156,13 @@ TEST_F(attach, refusals_change_nothing)
 	EXPECT_EQ(-EINVAL, ct_attach_cmd(CRS_CMD_ATTACH_SET, self->a1, NULL,
 					 -1, -1));
 	EXPECT_STREQ("MODE or EVENTS required", crs_nl_errmsg);
+	/* Attributes a command does not take are refused, not ignored. */
+	EXPECT_EQ(-EINVAL, ct_attach_cmd(CRS_CMD_ATTACH_DEL, self->a1, NULL,
+					 CRS_MODE_ACTIVE, -1));
+	EXPECT_STREQ("attribute not taken by this command", crs_nl_errmsg);
+	EXPECT_EQ(-EINVAL, ct_attach_cmd(CRS_CMD_ATTACH_SET, self->a1, "db",
+					 CRS_MODE_ACTIVE, -1));
+	EXPECT_STREQ("attribute not taken by this command", crs_nl_errmsg);
 	EXPECT_TRUE(same_list(&self->before));
 	close(root);
 	close(notcg);

@@ -684,6 +684,20 @@ TEST_F(policy, rename_keeps_id_and_created)
 	EXPECT_STREQ("no policy named base", crs_nl_errmsg);
 }
 
+TEST_F(policy, set_refuses_attributes_it_does_not_take)
+{
+	struct nl_msg *msg = crs_msg(CRS_CMD_POLICY_SET, 0);
+	struct nlattr *nest = nla_nest_start(msg, CRS_A_POLICY);
+
+	nla_put_string(msg, CRS_POLICY_A_NAME, "base");
+	nla_put_u8(msg, CRS_POLICY_A_MODE, CRS_MODE_INACTIVE);
+	nla_put_string(msg, CRS_POLICY_A_DESCRIPTION, "sneaky");
+	nla_nest_end(msg, nest);
+	EXPECT_EQ(-EINVAL, crs_simple(msg));
+	EXPECT_STREQ("attribute not taken by this command", crs_nl_errmsg);
+	EXPECT_TRUE(unchanged(&self->before));
+}
+
 TEST_F(policy, rename_to_its_own_name_changes_nothing)
 {
 	EXPECT_EQ(0, ct_policy_set("base", -1, "base"));

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rules compiled into a hash table when a rule set is made (match.c), so
+ * that a check costs hash lookups along the ancestors of a path, never a
+ * walk over rules.
+ *
+ * Programs: every distinct program that enabled rules name becomes a
+ * class; class 0 is "*". A process's program selects the classes that
+ * match it, most specific first (SPEC section 3: the named program, then
+ * directories longest first, then "*"). Objects: for each class and rule
+ * type, exact paths and directories ("/etc/") are keys of the same table;
+ * a check tries the exact path, then each ancestor directory from the
+ * longest, class by class, and the first hit decides. Rules with the same
+ * program, type and object are merged when compiled: the strongest action
+ * (deny, monitor, allow) wins and, among equals, the first in document
+ * order gives its name. Network and syscall tables can key their objects
+ * the same way and reuse crs_prog_classes() and struct crs_key.
+ */
+#ifndef _CRS_MATCH_H
+#define _CRS_MATCH_H
+
+#include <linux/types.h>
+
+struct crs_ruleset;
+
+/*
+ * A string hashed so that the hash of every prefix can be had from the
+ * end backwards without storing them: hash = sum of s[i] * B^i mod 2^64,
+ * B odd and so invertible (see crs_key_prefixes()).
+ */
+struct crs_key {
+	const char *s;
+	u32 len;
+	u64 hash;
+	u64 top;	/* B^(len - 1) */
+};
+
+void crs_key_init(struct crs_key *k, const char *s, u32 len);
+
+/* The program classes a check tries, in this order. */
+#define CRS_PROG_CLASSES_MAX	32
+struct crs_prog_classes {
+	u32 n;
+	u32 id[CRS_PROG_CLASSES_MAX];
+};
+
+struct crs_mtab;
+
+/* Whether enabled rules of type exist; whether any names a program. */
+bool crs_mtab_has(const struct crs_mtab *t, u8 type);
+bool crs_mtab_programs(const struct crs_mtab *t);
+/* prog NULL (no program, e.g. a kernel thread): only "*" matches. */
+void crs_prog_classes(const struct crs_mtab *t, const struct crs_key *prog,
+		      struct crs_prog_classes *pc);
+/*
+ * The rule that decides type on path for those classes: its index in the
+ * rule set, or -1 when none does (the default action decides).
+ */
+s32 crs_mtab_decide(const struct crs_mtab *t, const struct crs_prog_classes *pc,
+		    u8 type, const struct crs_key *path);
+
+/* Fills rs->tables[CRS_TABLE_FILE]; one kvmalloc'd block, or NULL. */
+int crs_file_compile(struct crs_ruleset *rs);
+
+#endif /* _CRS_MATCH_H */
