@@ -21,6 +21,7 @@
 #include <seccomp.h>
 
 #include "doc.h"
+#include "json_reader.h"
 
 static const char *const mode_names[] = {
 	[CRS_MODE_ACTIVE] = "active",
@@ -64,9 +65,17 @@ static int lookup(const char *const *names, size_t n, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
+	/* Not strcmp(): a call for a few bytes, several times a rule. */
+	for (i = 0; i < n; i++) {
+		const char *a = names[i], *b = s;
+
+		if (*a != *b)
+			continue;
+		while (*a && *a == *b)
+			a++, b++;
+		if (*a == *b)
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -115,11 +124,28 @@ static bool is_file(unsigned int type)
 	return type == CRS_RULE_FILE_READ || type == CRS_RULE_FILE_WRITE;
 }
 
-/* Parsing state: the error buffer and the field being looked at. */
+/*
+ * Validation state. Documents are read in one pass (json_reader.h), but
+ * the messages are those of checking the fields in a fixed order: unknown
+ * top-level fields, then name, description, mode, defaults,
+ * compat_syscalls, rules, whatever order the text has them in. So each
+ * error has a rank, the order its check comes in, and the one of the
+ * lowest rank is kept (the first found among equals). A syntax error
+ * anywhere wins over all of them, as when the whole text was parsed
+ * before anything was checked.
+ */
+enum rank {
+	R_UNKNOWN, R_NAME, R_DESC, R_MODE, R_DEFAULTS, R_COMPAT, R_RULES,
+	R_NONE,
+};
+
 struct ctx {
+	struct jr *jr;
 	char *err;
 	size_t errlen;
-	char field[64];	/* "rules[12345]" or "" for the top level */
+	long rule;		/* the rule looked at, -1 for the top level */
+	enum rank rank;		/* of the error in err, R_NONE: none yet */
+	enum rank cur;		/* of the check being made */
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -128,11 +154,16 @@ bad(struct ctx *c, const char *key, const char *fmt, ...)
 	size_t n;
 	va_list ap;
 
-	if (c->field[0] && key)
-		n = (size_t)snprintf(c->err, c->errlen, "%s.%s: ", c->field, key);
+	if (c->cur >= c->rank || jr_error(c->jr))
+		return -1;
+	c->rank = c->cur;
+	/* Formatted only now: "rules[12345]" costs time for every rule. */
+	if (c->rule >= 0 && key)
+		n = (size_t)snprintf(c->err, c->errlen, "rules[%ld].%s: ", c->rule, key);
+	else if (c->rule >= 0)
+		n = (size_t)snprintf(c->err, c->errlen, "rules[%ld]: ", c->rule);
 	else
-		n = (size_t)snprintf(c->err, c->errlen, "%s: ",
-				     key ? key : c->field);
+		n = (size_t)snprintf(c->err, c->errlen, "%s: ", key);
 	if (n >= c->errlen)
 		return -1;
 	va_start(ap, fmt);
@@ -152,47 +183,83 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
-bool doc_valid_name(const char *s)
+static void *xrealloc(void *p, size_t n)
 {
-	size_t n = strlen(s);
-
-	if (n < 1 || n > CRS_NAME_MAX)
-		return false;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		      "0123456789._-") == n;
+	p = realloc(p, n);
+	if (!p) {
+		fprintf(stderr, "crsctl: out of memory\n");
+		exit(1);
+	}
+	return p;
 }
 
-static int get_name(struct ctx *c, const char *key, const json_t *v, char **out)
+/* The characters of a name; a table, as names are checked for every rule. */
+static const bool name_char[256] = {
+	['A' ... 'Z'] = true, ['a' ... 'z'] = true, ['0' ... '9'] = true,
+	['.'] = true, ['_'] = true, ['-'] = true,
+};
+
+bool doc_valid_name(const char *s)
 {
-	if (!json_is_string(v))
+	size_t n;
+
+	for (n = 0; s[n]; n++)
+		if (!name_char[(unsigned char)s[n]])
+			return false;
+	return n >= 1 && n <= CRS_NAME_MAX;
+}
+
+static bool is_str(const struct jr_val *v)
+{
+	return v->kind == JR_STRING;
+}
+
+/* A copy of a string whose length is known. */
+static char *xmemdup(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+
+	if (!d) {
+		fprintf(stderr, "crsctl: out of memory\n");
+		exit(1);
+	}
+	memcpy(d, s, len + 1);
+	return d;
+}
+
+static int get_name(struct ctx *c, const char *key, const struct jr_val *v,
+		    char **out)
+{
+	if (!is_str(v))
 		return bad(c, key, "must be a string");
-	if (!doc_valid_name(json_string_value(v)))
+	if (!doc_valid_name(v->s))
 		return bad(c, key, "\"%s\" is not a name: 1 to %d of A-Z a-z 0-9 . _ -",
-			   json_string_value(v), CRS_NAME_MAX);
-	*out = xstrdup(json_string_value(v));
+			   v->s, CRS_NAME_MAX);
+	*out = xmemdup(v->s, v->len);
 	return 0;
 }
 
-static int get_enum(struct ctx *c, const char *key, const json_t *v,
+static int get_enum(struct ctx *c, const char *key, const struct jr_val *v,
 		    const char *const *names, size_t n, uint8_t *out)
 {
-	char alt[128] = "";
+	char alt[128];
 	size_t i, len = 0;
 	int r;
 
-	if (json_is_string(v)) {
-		r = lookup(names, n, json_string_value(v));
+	if (is_str(v)) {
+		r = lookup(names, n, v->s);
 		if (r >= 0) {
 			*out = (uint8_t)r;
 			return 0;
 		}
 	}
+	alt[0] = '\0';
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(alt + len, sizeof(alt) - len, "%s\"%s\"",
 					i ? (i + 1 == n ? " or " : ", ") : "",
 					names[i]);
-	if (json_is_string(v))
-		return bad(c, key, "\"%s\" is not %s", json_string_value(v), alt);
+	if (is_str(v))
+		return bad(c, key, "\"%s\" is not %s", v->s, alt);
 	return bad(c, key, "must be %s", alt);
 }
 
@@ -203,39 +270,45 @@ static int get_enum(struct ctx *c, const char *key, const json_t *v,
  */
 static int get_path(struct ctx *c, const char *key, const char *s, char **out)
 {
-	const char *p;
-	size_t n = strlen(s);
+	const char *p, *comp = s + 1;
+	bool normal = true;
+	size_t n, l;
 
 	if (s[0] != '/')
 		return bad(c, key, "\"%s\" is not an absolute path", s);
+	/* One pass: each component is looked at where it ends. */
+	for (p = s + 1; ; p++) {
+		if (*p && *p != '/')
+			continue;
+		l = (size_t)(p - comp);
+		if ((l == 0 && *p == '/') || (l == 1 && comp[0] == '.') ||
+		    (l == 2 && comp[0] == '.' && comp[1] == '.'))
+			normal = false;
+		if (!*p)
+			break;
+		comp = p + 1;
+	}
+	n = (size_t)(p - s);
 	if (n > PATH_MAX - 1)
 		return bad(c, key, "longer than %d bytes", PATH_MAX - 1);
-	for (p = s + 1; *p; ) {
-		size_t l = strcspn(p, "/");
-
-		if ((l == 0 && p[0] == '/') || (l == 1 && p[0] == '.') ||
-		    (l == 2 && p[0] == '.' && p[1] == '.'))
-			return bad(c, key, "\"%s\" is not a normalised path (\"//\", \".\" or \"..\")",
-				   s);
-		p += l;
-		if (*p == '/')
-			p++;
-	}
-	*out = xstrdup(s);
+	if (!normal)
+		return bad(c, key, "\"%s\" is not a normalised path (\"//\", \".\" or \"..\")",
+			   s);
+	*out = xmemdup(s, n);
 	return 0;
 }
 
 /* "*" is NULL, any program. */
-static int get_program(struct ctx *c, const char *key, const json_t *v,
+static int get_program(struct ctx *c, const char *key, const struct jr_val *v,
 		       char **out)
 {
-	if (!json_is_string(v))
+	if (!is_str(v))
 		return bad(c, key, "must be \"*\" or an absolute path");
-	if (!strcmp(json_string_value(v), "*")) {
+	if (!strcmp(v->s, "*")) {
 		*out = NULL;
 		return 0;
 	}
-	return get_path(c, key, json_string_value(v), out);
+	return get_path(c, key, v->s, out);
 }
 
 static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -256,7 +329,7 @@ static bool is_mapped(const uint8_t *a)
 	return !memcmp(a, pfx, sizeof(pfx));
 }
 
-static int get_address(struct ctx *c, const json_t *v, struct crs_rule *r)
+static int get_address(struct ctx *c, const struct jr_val *v, struct crs_rule *r)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash;
 	const char *s;
@@ -265,9 +338,9 @@ static int get_address(struct ctx *c, const json_t *v, struct crs_rule *r)
 	unsigned int i;
 	bool v4;
 
-	if (!json_is_string(v))
+	if (!is_str(v))
 		return bad(c, "address", "must be a string: an address, a CIDR prefix or \"*\"");
-	s = json_string_value(v);
+	s = v->s;
 	if (!strcmp(s, "*")) {
 		r->has_addr = false;
 		return 0;
@@ -304,25 +377,23 @@ static int get_address(struct ctx *c, const json_t *v, struct crs_rule *r)
 	return 0;
 }
 
-static int get_port(struct ctx *c, const json_t *v, struct crs_rule *r)
+static int get_port(struct ctx *c, const struct jr_val *v, struct crs_rule *r)
 {
 	unsigned long lo, hi;
 	const char *s, *dash;
 	char buf[16];
 
-	if (json_is_integer(v)) {
-		json_int_t p = json_integer_value(v);
-
-		if (p < 0 || p > 65535)
-			return bad(c, "port", "%" JSON_INTEGER_FORMAT " is out of range (0 to 65535)",
-				   p);
+	if (v->kind == JR_INT) {
+		if (v->i < 0 || v->i > 65535)
+			return bad(c, "port", "%" PRId64 " is out of range (0 to 65535)",
+				   v->i);
 		r->has_port = true;
-		r->port_min = r->port_max = (uint16_t)p;
+		r->port_min = r->port_max = (uint16_t)v->i;
 		return 0;
 	}
-	if (!json_is_string(v))
+	if (!is_str(v))
 		return bad(c, "port", "must be a number, a range \"LOW-HIGH\" or \"*\"");
-	s = json_string_value(v);
+	s = v->s;
 	if (!strcmp(s, "*")) {
 		r->has_port = false;
 		return 0;
@@ -345,9 +416,9 @@ static int get_port(struct ctx *c, const json_t *v, struct crs_rule *r)
 	return 0;
 }
 
-static int get_protocol(struct ctx *c, const json_t *v, struct crs_rule *r)
+static int get_protocol(struct ctx *c, const struct jr_val *v, struct crs_rule *r)
 {
-	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	const char *s = is_str(v) ? v->s : NULL;
 
 	if (s && !strcmp(s, "tcp"))
 		r->protocol = IPPROTO_TCP;
@@ -362,16 +433,16 @@ static int get_protocol(struct ctx *c, const json_t *v, struct crs_rule *r)
 	return 0;
 }
 
-static int get_syscall(struct ctx *c, const json_t *v, struct crs_rule *r)
+static int get_syscall(struct ctx *c, const struct jr_val *v, struct crs_rule *r)
 {
 	static char last[64];
 	static int last_nr;
 	const char *s;
 	int nr;
 
-	if (!json_is_string(v))
+	if (!is_str(v))
 		return bad(c, "syscall", "must be a system call name");
-	s = json_string_value(v);
+	s = v->s;
 	/*
 	 * Rules apply to the 64-bit entry (SPEC 4). libseccomp gives names
 	 * that x86_64 lacks a negative pseudo-number: not a system call here.
@@ -393,31 +464,112 @@ static int get_syscall(struct ctx *c, const json_t *v, struct crs_rule *r)
 	return 0;
 }
 
-static int get_args(struct ctx *c, const json_t *v, struct crs_rule *r)
-{
-	char key[32];
-	size_t i;
-	json_t *a;
+/* The fields of a rule, as rule_slots holds them. */
+enum {
+	F_NAME, F_TYPE, F_ACTION, F_ENABLED, F_PROGRAM, F_ADDRESS, F_PORT,
+	F_PROTOCOL, F_PATH, F_SYSCALL, F_ARGS, N_FIELDS,
+};
 
-	if (!json_is_array(v))
+/* Which rule fields each type takes; the common ones take every type. */
+enum { T_ALL = 0x1f, T_NET = 0x3, T_FILE = 0xc, T_SYS = 0x10 };
+
+static const struct {
+	const char *key;
+	unsigned int types;	/* 1 << enum crs_rule_type */
+} rule_fields[N_FIELDS] = {
+	[F_NAME] = { "name", T_ALL }, [F_TYPE] = { "type", T_ALL },
+	[F_ACTION] = { "action", T_ALL }, [F_ENABLED] = { "enabled", T_ALL },
+	[F_PROGRAM] = { "program", T_ALL },
+	[F_ADDRESS] = { "address", T_NET }, [F_PORT] = { "port", T_NET },
+	[F_PROTOCOL] = { "protocol", T_NET },
+	[F_PATH] = { "path", T_FILE },
+	[F_SYSCALL] = { "syscall", T_SYS }, [F_ARGS] = { "args", T_SYS },
+};
+
+/* A switch rather than a loop of strcmp(): this runs for every key. */
+static int rule_field(const struct jr_val *key)
+{
+	const char *s = key->s;
+
+#define IS(k)	(!memcmp(s, k, sizeof(k) - 1))
+	switch (key->len) {
+	case 4:
+		return IS("name") ? F_NAME : IS("type") ? F_TYPE :
+		       IS("path") ? F_PATH : IS("port") ? F_PORT :
+		       IS("args") ? F_ARGS : -1;
+	case 6:
+		return IS("action") ? F_ACTION : -1;
+	case 7:
+		return IS("program") ? F_PROGRAM : IS("enabled") ? F_ENABLED :
+		       IS("address") ? F_ADDRESS : IS("syscall") ? F_SYSCALL : -1;
+	case 8:
+		return IS("protocol") ? F_PROTOCOL : -1;
+	}
+#undef IS
+	return -1;
+}
+
+/*
+ * A rule object as read, before it is checked: the type decides which
+ * fields belong and may come last, and the checks go in a fixed order.
+ */
+struct rule_slots {
+	unsigned int seen;		/* 1 << F_* */
+	unsigned int order[N_FIELDS];	/* where each key came */
+	struct jr_val v[N_FIELDS];
+	const char *unknown;		/* the first unknown key */
+	unsigned int unknown_order;
+	size_t nargs;			/* args: how many values */
+	struct jr_val args[CRS_SYSCALL_ARGS];	/* the first ones */
+};
+
+/* The values of "args", when an array: all read, the first ones kept. */
+static void read_args(struct jr *jr, struct rule_slots *s)
+{
+	struct jr_val *v = &s->v[F_ARGS], skip;
+	bool first = true;
+
+	if (!jr_array_begin(jr)) {
+		jr_value(jr, v);
+		return;
+	}
+	v->kind = JR_ARRAY;
+	while (jr_array_next(jr, &first) > 0) {
+		if (!jr_value(jr, s->nargs < CRS_SYSCALL_ARGS ?
+			      &s->args[s->nargs] : &skip))
+			return;
+		s->nargs++;
+	}
+}
+
+static int get_args(struct ctx *c, const struct rule_slots *s, struct crs_rule *r)
+{
+	/* Not snprintf() for each argument: it was a tenth of the time. */
+	static const char *const keys[] = { "args[0]", "args[1]", "args[2]" };
+	size_t i;
+
+	_Static_assert(ARRAY_SIZE(keys) == CRS_SYSCALL_ARGS, "a key for each argument");
+
+	if (s->v[F_ARGS].kind != JR_ARRAY)
 		return bad(c, "args", "must be an array of at most %d values",
 			   CRS_SYSCALL_ARGS);
-	if (json_array_size(v) > CRS_SYSCALL_ARGS)
+	if (s->nargs > CRS_SYSCALL_ARGS)
 		return bad(c, "args", "has %zu values; at most %d are allowed",
-			   json_array_size(v), CRS_SYSCALL_ARGS);
-	json_array_foreach(v, i, a) {
+			   s->nargs, CRS_SYSCALL_ARGS);
+	for (i = 0; i < s->nargs; i++) {
+		const struct jr_val *a = &s->args[i];
 		struct crs_arg *arg = &r->args[i];
+		const char *key = keys[i];
 
-		snprintf(key, sizeof(key), "args[%zu]", i);
 		r->nargs = (int)i + 1;
-		if (json_is_integer(a)) {
+		if (a->kind == JR_INT) {
 			arg->kind = CRS_ARG_INT;
-			arg->val = json_integer_value(a);
-		} else if (json_is_string(a) && !strcmp(json_string_value(a), "*")) {
+			arg->val = a->i;
+		} else if (is_str(a) && !strcmp(a->s, "*")) {
 			arg->kind = CRS_ARG_ANY;
-		} else if (json_is_string(a)) {
+		} else if (is_str(a)) {
 			arg->kind = CRS_ARG_PATH;
-			if (get_path(c, key, json_string_value(a), &arg->path))
+			if (get_path(c, key, a->s, &arg->path))
 				return -1;
 		} else {
 			return bad(c, key, "must be an absolute path, an integer or \"*\"");
@@ -426,99 +578,141 @@ static int get_args(struct ctx *c, const json_t *v, struct crs_rule *r)
 	return 0;
 }
 
-/* Which rule fields each type takes; the common ones take every type. */
-enum { F_ALL = 0x1f, F_NET = 0x3, F_FILE = 0xc, F_SYS = 0x10 };
-
-static const struct {
-	const char *key;
-	unsigned int types;	/* 1 << enum crs_rule_type */
-} rule_fields[] = {
-	{ "name", F_ALL }, { "type", F_ALL }, { "action", F_ALL },
-	{ "enabled", F_ALL }, { "program", F_ALL },
-	{ "address", F_NET }, { "port", F_NET }, { "protocol", F_NET },
-	{ "path", F_FILE },
-	{ "syscall", F_SYS }, { "args", F_SYS },
+/* The fields a rule of this type takes, as 1 << F_*: rule_fields[] by type. */
+#define COMMON	(1U << F_NAME | 1U << F_TYPE | 1U << F_ACTION | \
+		 1U << F_ENABLED | 1U << F_PROGRAM)
+static const unsigned int type_fields[] = {
+	[CRS_RULE_NET_OUT] = COMMON | 1U << F_ADDRESS | 1U << F_PORT | 1U << F_PROTOCOL,
+	[CRS_RULE_NET_IN] = COMMON | 1U << F_ADDRESS | 1U << F_PORT | 1U << F_PROTOCOL,
+	[CRS_RULE_FILE_READ] = COMMON | 1U << F_PATH,
+	[CRS_RULE_FILE_WRITE] = COMMON | 1U << F_PATH,
+	[CRS_RULE_SYSCALL] = COMMON | 1U << F_SYSCALL | 1U << F_ARGS,
 };
+#undef COMMON
 
-static int get_rule(struct ctx *c, const json_t *o, struct crs_rule *r)
+static int check_rule(struct ctx *c, const struct rule_slots *s,
+		      struct crs_rule *r)
 {
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	r->enabled = true;
-	r->protocol = -1;
-	if (!json_is_object(o))
-		return bad(c, NULL, "must be an object");
+	const struct jr_val *v = s->v;
+	unsigned int first = UINT_MAX;
+	const char *key = NULL;
+	int i;
 
 	/* The type first: it decides which other fields belong. */
-	v = json_object_get(o, "type");
-	if (!v)
+	if (!(s->seen & 1U << F_TYPE))
 		return bad(c, "type", "missing");
-	if (get_enum(c, "type", v, type_names, ARRAY_SIZE(type_names), &r->type))
+	if (get_enum(c, "type", &v[F_TYPE], type_names, ARRAY_SIZE(type_names),
+		     &r->type))
 		return -1;
 
-	json_object_foreach((json_t *)o, key, v) {
-		for (i = 0; i < ARRAY_SIZE(rule_fields); i++)
-			if (!strcmp(key, rule_fields[i].key))
-				break;
-		if (i == ARRAY_SIZE(rule_fields))
-			return bad(c, key, "unknown field");
-		if (!(rule_fields[i].types & (1U << r->type)))
-			return bad(c, key, "not a field of a %s rule",
-				   type_names[r->type]);
+	/* The first key, in the text's order, that is not one of this type's. */
+	if (s->unknown) {
+		first = s->unknown_order;
+		key = s->unknown;
 	}
+	/* Most rules have neither: no need to look for the first. */
+	for (i = 0; (key || (s->seen & ~type_fields[r->type])) && i < N_FIELDS; i++) {
+		if ((s->seen & 1U << i) && !(rule_fields[i].types & 1U << r->type) &&
+		    s->order[i] < first) {
+			first = s->order[i];
+			key = rule_fields[i].key;
+		}
+	}
+	if (key && key == s->unknown)
+		return bad(c, key, "unknown field");
+	if (key)
+		return bad(c, key, "not a field of a %s rule", type_names[r->type]);
 
-	v = json_object_get(o, "name");
-	if (!v)
+	if (!(s->seen & 1U << F_NAME))
 		return bad(c, "name", "missing");
-	if (get_name(c, "name", v, &r->name))
+	if (get_name(c, "name", &v[F_NAME], &r->name))
 		return -1;
-	v = json_object_get(o, "action");
-	if (!v)
+	if (!(s->seen & 1U << F_ACTION))
 		return bad(c, "action", "missing");
-	if (get_enum(c, "action", v, action_names, ARRAY_SIZE(action_names),
-		     &r->action))
+	if (get_enum(c, "action", &v[F_ACTION], action_names,
+		     ARRAY_SIZE(action_names), &r->action))
 		return -1;
-	v = json_object_get(o, "enabled");
-	if (v) {
-		if (!json_is_boolean(v))
+	if (s->seen & 1U << F_ENABLED) {
+		if (v[F_ENABLED].kind != JR_TRUE && v[F_ENABLED].kind != JR_FALSE)
 			return bad(c, "enabled", "must be true or false");
-		r->enabled = json_is_true(v);
+		r->enabled = v[F_ENABLED].kind == JR_TRUE;
 	}
-	v = json_object_get(o, "program");
-	if (v && get_program(c, "program", v, &r->program))
+	if ((s->seen & 1U << F_PROGRAM) &&
+	    get_program(c, "program", &v[F_PROGRAM], &r->program))
 		return -1;
 
 	if (is_net(r->type)) {
-		v = json_object_get(o, "address");
-		if (v && get_address(c, v, r))
+		if ((s->seen & 1U << F_ADDRESS) && get_address(c, &v[F_ADDRESS], r))
 			return -1;
-		v = json_object_get(o, "port");
-		if (v && get_port(c, v, r))
+		if ((s->seen & 1U << F_PORT) && get_port(c, &v[F_PORT], r))
 			return -1;
-		v = json_object_get(o, "protocol");
-		if (v && get_protocol(c, v, r))
+		if ((s->seen & 1U << F_PROTOCOL) && get_protocol(c, &v[F_PROTOCOL], r))
 			return -1;
 	} else if (is_file(r->type)) {
-		v = json_object_get(o, "path");
-		if (!v)
+		if (!(s->seen & 1U << F_PATH))
 			return bad(c, "path", "missing");
-		if (!json_is_string(v))
+		if (!is_str(&v[F_PATH]))
 			return bad(c, "path", "must be an absolute path");
-		if (get_path(c, "path", json_string_value(v), &r->path))
+		if (get_path(c, "path", v[F_PATH].s, &r->path))
 			return -1;
 	} else {
-		v = json_object_get(o, "syscall");
-		if (!v)
+		if (!(s->seen & 1U << F_SYSCALL))
 			return bad(c, "syscall", "missing");
-		if (get_syscall(c, v, r))
+		if (get_syscall(c, &v[F_SYSCALL], r))
 			return -1;
-		v = json_object_get(o, "args");
-		if (v && get_args(c, v, r))
+		if ((s->seen & 1U << F_ARGS) && get_args(c, s, r))
 			return -1;
 	}
 	return 0;
+}
+
+/* Reads one element of "rules" into r and checks it. */
+static int read_rule(struct ctx *c, struct crs_rule *r)
+{
+	struct jr *jr = c->jr;
+	struct jr_keys unknown = { 0 };
+	struct rule_slots s;
+	struct jr_val key, skip;
+	unsigned int n = 0;
+	bool first = true;
+	int f;
+
+	r->enabled = true;
+	r->protocol = -1;
+	if (!jr_object_begin(jr)) {
+		if (jr_value(jr, &skip))
+			bad(c, NULL, "must be an object");
+		return -1;
+	}
+	s.seen = 0;
+	s.unknown = NULL;
+	s.nargs = 0;
+	while (jr_object_next(jr, &first, &key) > 0) {
+		f = rule_field(&key);
+		if (f < 0) {
+			if (!jr_keys_add(jr, &unknown, &key))
+				break;
+			if (!s.unknown) {
+				s.unknown = key.s;
+				s.unknown_order = n;
+			}
+			jr_value(jr, &skip);
+		} else if (s.seen & 1U << f) {
+			jr_dup_key(jr, &key);
+		} else {
+			s.seen |= 1U << f;
+			s.order[f] = n;
+			if (f == F_ARGS)
+				read_args(jr, &s);
+			else
+				jr_value(jr, &s.v[f]);
+		}
+		n++;
+	}
+	jr_keys_free(&unknown);
+	if (jr_error(jr))
+		return -1;
+	return check_rule(c, &s, r);
 }
 
 /* FNV-1a; the set of rule names is an open-addressed table of indices. */
@@ -548,6 +742,83 @@ static long name_seen(size_t *table, size_t mask, struct crs_rule *rules,
 	return -1;
 }
 
+/*
+ * Finds the first rule, of the n that passed their checks, whose name an
+ * earlier one has: the rule that failed its checks comes after it.
+ */
+static void check_names(struct ctx *c, struct crs_doc *doc, size_t n)
+{
+	size_t i, mask, *table;
+	long other;
+
+	for (mask = 1; mask < 2 * n; mask <<= 1)
+		;
+	table = calloc(mask, sizeof(*table));
+	if (!table) {
+		fprintf(stderr, "crsctl: out of memory\n");
+		exit(1);
+	}
+	mask--;
+	for (i = 0; i < n; i++) {
+		other = name_seen(table, mask, doc->rules, i);
+		if (other >= 0) {
+			if (c->rank == R_RULES)
+				c->rank = R_NONE;
+			c->rule = (long)i;
+			bad(c, "name", "\"%s\" is also the name of rules[%ld]",
+			    doc->rules[i].name, other);
+			c->rule = -1;
+			break;
+		}
+	}
+	free(table);
+}
+
+static void read_rules(struct ctx *c, struct crs_doc *doc)
+{
+	struct jr *jr = c->jr;
+	size_t cap = 0, n_ok = 0;
+	struct jr_val skip;
+	bool first = true;
+
+	c->cur = R_RULES;
+	if (!jr_array_begin(jr)) {
+		if (jr_value(jr, &skip))
+			bad(c, "rules", "must be an array");
+		return;
+	}
+	while (jr_array_next(jr, &first) > 0) {
+		struct crs_rule *r;
+
+		/* After an error only the syntax is checked. */
+		if (c->rank <= R_RULES) {
+			if (!jr_value(jr, &skip))
+				return;
+			continue;
+		}
+		if (doc->n_rules == UINT32_MAX) {
+			if (c->rank == R_RULES)
+				c->rank = R_NONE;
+			bad(c, "rules", "too many rules");
+			continue;
+		}
+		if (doc->n_rules == cap) {
+			cap = cap ? 2 * cap : 64;
+			doc->rules = xrealloc(doc->rules, cap * sizeof(*doc->rules));
+		}
+		r = &doc->rules[doc->n_rules];
+		memset(r, 0, sizeof(*r));
+		/* Counted before it is checked: doc_free() frees what it got. */
+		c->rule = (long)doc->n_rules++;
+		if (!read_rule(c, r))
+			n_ok++;
+		c->rule = -1;
+		c->cur = R_RULES;
+	}
+	if (!jr_error(jr) && c->rank >= R_RULES)
+		check_names(c, doc, n_ok);
+}
+
 static const char *const top_fields[] = {
 	"name", "description", "mode", "defaults", "compat_syscalls", "rules",
 };
@@ -556,198 +827,178 @@ static const char *const default_fields[] = {
 	"network", "file", "application",
 };
 
-static int get_defaults(struct ctx *c, const json_t *o, struct crs_doc *doc)
+static void read_defaults(struct ctx *c, struct crs_doc *doc)
 {
 	uint8_t *dst[] = { &doc->def_network, &doc->def_file, &doc->def_app };
+	struct jr *jr = c->jr;
+	struct jr_keys unknown = { 0 };
+	struct jr_val k, v;
+	unsigned int seen = 0;
+	bool first = true;
 	char key[32];
-	const char *k;
-	json_t *v;
 	int i;
 
-	if (!json_is_object(o))
-		return bad(c, "defaults", "must be an object");
-	json_object_foreach((json_t *)o, k, v) {
-		i = lookup(default_fields, ARRAY_SIZE(default_fields), k);
-		snprintf(key, sizeof(key), "defaults.%.20s", k);
-		if (i < 0)
-			return bad(c, key, "unknown field");
-		if (get_enum(c, key, v, action_names, ARRAY_SIZE(action_names),
-			     dst[i]))
-			return -1;
+	c->cur = R_DEFAULTS;
+	if (!jr_object_begin(jr)) {
+		if (jr_value(jr, &v))
+			bad(c, "defaults", "must be an object");
+		return;
 	}
-	return 0;
-}
-
-static int get_rules(struct ctx *c, const json_t *a, struct crs_doc *doc)
-{
-	size_t i, n, mask, *table;
-	long other;
-	int ret = 0;
-
-	if (!json_is_array(a))
-		return bad(c, "rules", "must be an array");
-	n = json_array_size(a);
-	if (n > UINT32_MAX)
-		return bad(c, "rules", "too many rules");
-	doc->rules = calloc(n ? n : 1, sizeof(*doc->rules));
-	for (mask = 1; mask < 2 * n; mask <<= 1)
-		;
-	table = calloc(mask, sizeof(*table));
-	if (!doc->rules || !table) {
-		fprintf(stderr, "crsctl: out of memory\n");
-		exit(1);
-	}
-	mask--;
-	for (i = 0; i < n; i++) {
-		snprintf(c->field, sizeof(c->field), "rules[%zu]", i);
-		doc->n_rules = i + 1;
-		ret = get_rule(c, json_array_get(a, i), &doc->rules[i]);
-		if (ret)
-			break;
-		other = name_seen(table, mask, doc->rules, i);
-		if (other >= 0) {
-			ret = bad(c, "name", "\"%s\" is also the name of rules[%ld]",
-				  doc->rules[i].name, other);
+	while (jr_object_next(jr, &first, &k) > 0) {
+		i = lookup(default_fields, ARRAY_SIZE(default_fields), k.s);
+		snprintf(key, sizeof(key), "defaults.%.20s", k.s);
+		if (i < 0) {
+			if (!jr_keys_add(jr, &unknown, &k))
+				break;
+			bad(c, key, "unknown field");
+		} else if (seen & 1U << i) {
+			jr_dup_key(jr, &k);
 			break;
 		}
+		if (!jr_value(jr, &v))
+			break;
+		if (i >= 0) {
+			seen |= 1U << i;
+			get_enum(c, key, &v, action_names, ARRAY_SIZE(action_names),
+				 dst[i]);
+		}
 	}
-	c->field[0] = '\0';
-	free(table);
+	jr_keys_free(&unknown);
+}
+
+/* Reads and checks the document in jr; 0 or -1 with the message in err. */
+static int read_doc(struct jr *jr, struct crs_doc *doc, char *err, size_t errlen)
+{
+	enum { T_NAME, T_DESC, T_MODE, T_DEFAULTS, T_COMPAT, T_RULES };
+	struct ctx c = {
+		.jr = jr, .err = err, .errlen = errlen, .rule = -1,
+		.rank = R_NONE,
+	};
+	struct jr_val top[ARRAY_SIZE(top_fields)], k, skip;
+	struct jr_keys unknown = { 0 };
+	unsigned int seen = 0;
+	bool first = true;
+	int i;
+
+	memset(doc, 0, sizeof(*doc));
+	if (!jr_root(jr))
+		return -1;
+	if (!jr_object_begin(jr)) {
+		if (jr_value(jr, &skip) && jr_end(jr))
+			snprintf(err, errlen, "the document must be a JSON object");
+		return -1;
+	}
+	while (jr_object_next(jr, &first, &k) > 0) {
+		i = lookup(top_fields, ARRAY_SIZE(top_fields), k.s);
+		if (i < 0) {
+			if (!jr_keys_add(jr, &unknown, &k))
+				break;
+			c.cur = R_UNKNOWN;
+			bad(&c, k.s, "unknown field");
+			jr_value(jr, &skip);
+			continue;
+		}
+		if (seen & 1U << i) {
+			jr_dup_key(jr, &k);
+			break;
+		}
+		seen |= 1U << i;
+		if (i == T_DEFAULTS)
+			read_defaults(&c, doc);
+		else if (i == T_RULES)
+			read_rules(&c, doc);
+		else
+			jr_value(jr, &top[i]);
+	}
+	jr_keys_free(&unknown);
+	if (!jr_end(jr))
+		goto err;
+
+	/* The fields of the top level, in the order their checks come in. */
+	c.cur = R_NAME;
+	if (!(seen & 1U << T_NAME))
+		bad(&c, "name", "missing");
+	else
+		get_name(&c, "name", &top[T_NAME], &doc->name);
+	c.cur = R_DESC;
+	if (!(seen & 1U << T_DESC))
+		doc->description = xstrdup("");
+	else if (!is_str(&top[T_DESC]))
+		bad(&c, "description", "must be a string");
+	else if (top[T_DESC].len > CRS_DESC_MAX)
+		bad(&c, "description", "longer than %d bytes", CRS_DESC_MAX);
+	else
+		doc->description = xstrdup(top[T_DESC].s);
+	c.cur = R_MODE;
+	if (!(seen & 1U << T_MODE))
+		bad(&c, "mode", "missing");
+	else
+		get_enum(&c, "mode", &top[T_MODE], mode_names,
+			 ARRAY_SIZE(mode_names), &doc->mode);
+	c.cur = R_COMPAT;
+	if (seen & 1U << T_COMPAT)
+		get_enum(&c, "compat_syscalls", &top[T_COMPAT], compat_names,
+			 ARRAY_SIZE(compat_names), &doc->compat);
+	if (c.rank == R_NONE)
+		return 0;
+err:
+	doc_free(doc);
+	return -1;
+}
+
+/* Reads a document from buf, len bytes and one to spare. */
+static int doc_read(char *buf, size_t len, struct crs_doc *doc, char *err,
+		    size_t errlen)
+{
+	struct jr jr;
+	int ret;
+
+	jr_init(&jr, buf, len, err, errlen);
+	ret = read_doc(&jr, doc, err, errlen);
+	jr_release(&jr);
 	return ret;
 }
 
+/*
+ * For callers holding a tree: its text goes through the same reader, so
+ * there is one set of checks and messages.
+ */
 int doc_from_json(const json_t *root, struct crs_doc *doc,
 		  char *err, size_t errlen)
 {
-	struct ctx c = { .err = err, .errlen = errlen };
-	const char *key;
-	json_t *v;
+	char *text;
+	int ret;
 
 	memset(doc, 0, sizeof(*doc));
 	if (!json_is_object(root)) {
 		snprintf(err, errlen, "the document must be a JSON object");
 		return -1;
 	}
-	json_object_foreach((json_t *)root, key, v)
-		if (lookup(top_fields, ARRAY_SIZE(top_fields), key) < 0)
-			return bad(&c, key, "unknown field");
-
-	v = json_object_get(root, "name");
-	if (!v)
-		return bad(&c, "name", "missing");
-	if (get_name(&c, "name", v, &doc->name))
-		goto err;
-
-	v = json_object_get(root, "description");
-	if (v && !json_is_string(v)) {
-		bad(&c, "description", "must be a string");
-		goto err;
+	/* Keys come out in the order they went in. */
+	text = json_dumps(root, JSON_COMPACT);
+	if (!text) {
+		fprintf(stderr, "crsctl: out of memory\n");
+		exit(1);
 	}
-	if (v && strlen(json_string_value(v)) > CRS_DESC_MAX) {
-		bad(&c, "description", "longer than %d bytes", CRS_DESC_MAX);
-		goto err;
-	}
-	doc->description = xstrdup(v ? json_string_value(v) : "");
-
-	v = json_object_get(root, "mode");
-	if (!v) {
-		bad(&c, "mode", "missing");
-		goto err;
-	}
-	if (get_enum(&c, "mode", v, mode_names, ARRAY_SIZE(mode_names),
-		     &doc->mode))
-		goto err;
-
-	v = json_object_get(root, "defaults");
-	if (v && get_defaults(&c, v, doc))
-		goto err;
-
-	v = json_object_get(root, "compat_syscalls");
-	if (v && get_enum(&c, "compat_syscalls", v, compat_names,
-			  ARRAY_SIZE(compat_names), &doc->compat))
-		goto err;
-
-	v = json_object_get(root, "rules");
-	if (v && get_rules(&c, v, doc))
-		goto err;
-	return 0;
-err:
-	doc_free(doc);
-	return -1;
-}
-
-/* A bump allocator for jansson while it builds a document's tree. */
-#define ARENA_CHUNK	(1 << 20)
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
-static struct arena_chunk *arena;
-
-static void *arena_alloc(size_t n)
-{
-	struct arena_chunk *c = arena;
-	size_t cap;
-	void *p;
-
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!c || c->cap - c->used < n) {
-		cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		c = malloc(sizeof(*c) + cap);
-		if (!c)
-			return NULL;
-		c->next = arena;
-		c->used = 0;
-		c->cap = cap;
-		arena = c;
-	}
-	p = (char *)c->data + c->used;
-	c->used += n;
-	return p;
-}
-
-/* Everything goes at once in arena_release(). */
-static void arena_free(void *p)
-{
-	(void)p;
-}
-
-static void arena_release(void)
-{
-	struct arena_chunk *c;
-
-	while ((c = arena)) {
-		arena = c->next;
-		free(c);
-	}
+	ret = doc_read(text, strlen(text), doc, err, errlen);
+	free(text);
+	return ret;
 }
 
 int doc_load(FILE *f, struct crs_doc *doc, char *err, size_t errlen)
 {
-	json_error_t jerr;
-	json_t *root;
-	int ret;
-
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
+	int ret;
 
-	/*
-	 * Read it all first: json_loadf() takes a character at a time, which
-	 * shows with a policy of 100,000 rules.
-	 */
+	memset(doc, 0, sizeof(*doc));
+	/* All of it first: the reader wants the text in one piece. */
 	do {
-		if (len == cap) {
+		if (len + 1 >= cap) {	/* and a byte for the reader's '\0' */
 			cap = cap ? 2 * cap : 1 << 16;
-			buf = realloc(buf, cap);
-			if (!buf) {
-				fprintf(stderr, "crsctl: out of memory\n");
-				exit(1);
-			}
+			buf = xrealloc(buf, cap);
 		}
-		n = fread(buf + len, 1, cap - len, f);
+		n = fread(buf + len, 1, cap - len - 1, f);
 		len += n;
 	} while (n);
 	if (ferror(f)) {
@@ -755,24 +1006,8 @@ int doc_load(FILE *f, struct crs_doc *doc, char *err, size_t errlen)
 		free(buf);
 		return -1;
 	}
-	/*
-	 * The tree lives only until the document is validated and copied:
-	 * jansson allocates it from an arena that goes in one piece, which
-	 * halves the time a policy of 100,000 rules takes to read.
-	 */
-	json_set_alloc_funcs(arena_alloc, arena_free);
-	/* Duplicate keys would silently lose a field. */
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	ret = doc_read(buf, len, doc, err, errlen);
 	free(buf);
-	if (!root) {
-		snprintf(err, errlen, "line %d, column %d: %s", jerr.line,
-			 jerr.column, jerr.text);
-		ret = -1;
-	} else {
-		ret = doc_from_json(root, doc, err, errlen);
-	}
-	json_set_alloc_funcs(malloc, free);
-	arena_release();
 	return ret;
 }
 

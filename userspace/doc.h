@@ -70,11 +70,15 @@ int doc_events_parse(const char *s);
 
 /*
  * Parses and validates a document. Returns 0, or -1 with a message in err
- * that starts with the field it is about ("rules[3].port: ...").
+ * that starts with the field it is about ("rules[3].port: ..."). The tree
+ * is written out as text and read as doc_load() reads: one set of checks.
  */
 int doc_from_json(const json_t *root, struct crs_doc *doc,
 		  char *err, size_t errlen);
-/* Reads a document from f; err also carries JSON syntax errors. */
+/*
+ * Reads a document from f in one pass (json_reader.h), no tree built;
+ * err also carries JSON syntax errors ("line 3, column 1: ...").
+ */
 int doc_load(FILE *f, struct crs_doc *doc, char *err, size_t errlen);
 void doc_free(struct crs_doc *doc);
 void doc_rule_free(struct crs_rule *r);

@@ -195,6 +195,27 @@ TEST_F(bad_doc, refused_with_the_field_named)
 	EXPECT_EQ(NULL, self->doc.name);
 }
 
+/* From the text itself, as crsctl reads it: the same messages. */
+TEST_F(bad_doc, refused_the_same_by_doc_load)
+{
+	FILE *f = fmemopen((void *)variant->text, strlen(variant->text), "r");
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	ret = doc_load(f, &self->doc, self->err, sizeof(self->err));
+	fclose(f);
+	ASSERT_EQ(-1, ret);
+	if (!strcmp(variant->error, "JSON")) {
+		EXPECT_EQ(0, strncmp("line 1, column ", self->err, 15)) TH_LOG("%s", self->err);
+		EXPECT_NE(NULL, strstr(self->err, ": duplicate object key near '\"")) TH_LOG("%s", self->err);
+		return;
+	}
+	EXPECT_EQ(0, strncmp(variant->error, self->err, strlen(variant->error)))
+		TH_LOG("expected \"%s...\", got \"%s\"", variant->error, self->err);
+	EXPECT_EQ(NULL, self->doc.rules);
+	EXPECT_EQ(NULL, self->doc.name);
+}
+
 TEST(description_longer_than_255_bytes_is_refused)
 {
 	char text[600], err[256];
@@ -323,6 +344,33 @@ TEST_F(good_rule, accepted_and_written_canonically)
 	}
 	ASSERT_NE(NULL, self->out);
 	EXPECT_STREQ(variant->rule, self->out);
+}
+
+TEST_F(good_rule, read_the_same_by_doc_load)
+{
+	FILE *f = fmemopen((void *)variant->text, strlen(variant->text), "r");
+	char err[512] = "", *out = NULL;
+	struct crs_doc doc;
+	size_t len;
+	int ret;
+
+	ASSERT_NE(NULL, f);
+	ret = doc_load(f, &doc, err, sizeof(err));
+	fclose(f);
+	if (!variant->rule) {
+		EXPECT_EQ(-1, ret);
+		EXPECT_NE(NULL, strstr(err, "duplicate object key")) TH_LOG("%s", err);
+		return;
+	}
+	ASSERT_EQ(0, ret) TH_LOG("%s", err);
+	f = open_memstream(&out, &len);
+	doc_write(f, &doc);
+	fclose(f);
+	doc_free(&doc);
+	self->out = canon_rule(variant->text);
+	ASSERT_NE(NULL, self->out);
+	EXPECT_NE(NULL, strstr(out, self->out)) TH_LOG("%s", out);
+	free(out);
 }
 
 TEST(document_defaults_are_written_out)
