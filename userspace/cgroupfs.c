@@ -28,10 +28,11 @@ const char *cgroupfs_mount(void)
 	return mnt[0] ? mnt : NULL;
 }
 
+/* Called for every event crsctl prints: no printf. */
 int cgroupfs_abs_path(const char *rel, char *buf, size_t len)
 {
 	const char *mnt = cgroupfs_mount();
-	int n;
+	size_t m, r;
 
 	if (!mnt)
 		return -1;
@@ -40,6 +41,13 @@ int cgroupfs_abs_path(const char *rel, char *buf, size_t len)
 	/* A hierarchy mounted at "/" would otherwise give "//a". */
 	if (!strcmp(mnt, "/"))
 		mnt = "";
-	n = snprintf(buf, len, "%s%s", mnt, rel[0] ? rel : (mnt[0] ? "" : "/"));
-	return n < 0 || (size_t)n >= len ? -1 : 0;
+	if (!rel[0] && !mnt[0])
+		rel = "/";
+	m = strlen(mnt);
+	r = strlen(rel);
+	if (m + r >= len)
+		return -1;
+	memcpy(buf, mnt, m);
+	memcpy(buf + m, rel, r + 1);
+	return 0;
 }

@@ -210,6 +210,26 @@ static void print_event(struct nlattr **tb, const char *cgroup)
 }
 
 /* One CRS_CMD_EVENT or CRS_CMD_EVENT_SYNC; returns 1 once --count is met. */
+/*
+ * What nla_parse() does without a policy, at a fraction of its cost: at
+ * hundreds of thousands of events a second it was the largest part of
+ * reading one. Lengths are still checked (nla_ok).
+ */
+static void attr_table(struct nlattr **tb, int max, struct nlattr *head,
+		       int len)
+{
+	struct nlattr *nla;
+	int rem;
+
+	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
+	nla_for_each_attr(nla, head, len, rem) {
+		int type = nla_type(nla);
+
+		if (type > 0 && type <= max)
+			tb[type] = nla;
+	}
+}
+
 static int handle(struct events *st, uint8_t cmd, struct nlattr *event)
 {
 	struct nlattr *tb[CRS_EVENT_A_MAX + 1];
@@ -217,8 +237,10 @@ static int handle(struct events *st, uint8_t cmd, struct nlattr *event)
 	const char *rel;
 	uint64_t seq;
 
-	if (!event || nla_parse_nested(tb, CRS_EVENT_A_MAX, event, NULL) < 0 ||
-	    !tb[CRS_EVENT_A_SEQ])
+	if (!event)
+		return 0;
+	attr_table(tb, CRS_EVENT_A_MAX, nla_data(event), nla_len(event));
+	if (!tb[CRS_EVENT_A_SEQ])
 		return 0;
 	seq = nla_get_u64(tb[CRS_EVENT_A_SEQ]);
 	if (cmd == CRS_CMD_EVENT_SYNC) {
@@ -274,8 +296,11 @@ static int handle_dgram(struct events *st, int family, void *buf, size_t len)
 		struct genlmsghdr *g = NLMSG_DATA(nlh);
 
 		if (nlh->nlmsg_type != family ||
-		    genlmsg_parse(nlh, 0, attrs, CRS_A_MAX, NULL) < 0)
+		    nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 			continue;
+		attr_table(attrs, CRS_A_MAX,
+			   (struct nlattr *)((char *)g + GENL_HDRLEN),
+			   (int)(nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)));
 		if (handle(st, g->cmd, attrs[CRS_A_EVENT]))
 			return 1;
 	}

@@ -28,7 +28,7 @@ static struct {
 	bool batch;	/* print_batch(): print_flush() writes */
 } out;
 
-static void grow(size_t need)
+static void grow_slow(size_t need)
 {
 	size_t cap = out.cap ? out.cap : 4096;
 
@@ -42,6 +42,13 @@ static void grow(size_t need)
 		exit(1);
 	}
 	out.cap = cap;
+}
+
+/* Room for need more bytes; the common case is a compare. */
+static inline void grow(size_t need)
+{
+	if (out.len + need > out.cap)
+		grow_slow(need);
 }
 
 static void put(const char *s, size_t n)
@@ -108,10 +115,16 @@ static void put_string(const char *str)
 	*o++ = '"';
 	while (i < n) {
 		unsigned char c = s[i];
+		size_t run;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			*o++ = (char)c;
-			i++;
+		/* Paths and names are mostly plain: copy runs at once. */
+		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
+		     s[run] != '"' && s[run] != '\\'; run++)
+			;
+		if (run > i) {
+			memcpy(o, s + i, run - i);
+			o += run - i;
+			i = run;
 			continue;
 		}
 		if (c >= 0x80) {
