@@ -115,6 +115,87 @@ static int crs_nl_dump_start(struct netlink_callback *cb)
 	return crs_nl_check_perm(cb->skb, cb->extack);
 }
 
+/*
+ * Before 6.2 a dump's .start gets no extack (Debian's 6.1 leaves
+ * cb->extack NULL there), so a refusal would reach the user without its
+ * reason. There the dump starts anyway with the refusal kept in its state,
+ * and its first round returns it: the error and the message then travel
+ * in NLMSG_DONE. The callback's state is free, since a dump that failed to
+ * start has none of its own.
+ */
+struct crs_nl_refusal {
+	long err;
+	const char *msg;
+	const void *mark;	/* &crs_nl_refusal_mark: a kept refusal */
+};
+
+static const char crs_nl_refusal_mark;
+
+/* At the end of the state, away from what the dumps keep at its start. */
+static struct crs_nl_refusal *crs_nl_refusal(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct crs_nl_refusal) > sizeof(cb->ctx));
+	return (struct crs_nl_refusal *)(cb->ctx + sizeof(cb->ctx) -
+					 sizeof(struct crs_nl_refusal));
+}
+
+static int crs_nl_start(struct netlink_callback *cb,
+			int (*start)(struct netlink_callback *cb))
+{
+	struct crs_nl_refusal *r = crs_nl_refusal(cb);
+	struct netlink_ext_ack extack = {};
+	int err;
+
+	if (cb->extack)
+		return start(cb);
+	cb->extack = &extack;
+	err = start(cb);
+	cb->extack = NULL;
+	if (err) {
+		memset(cb->ctx, 0, sizeof(cb->ctx));
+		r->err = err;
+		r->msg = extack._msg;
+		r->mark = &crs_nl_refusal_mark;
+	}
+	return 0;
+}
+
+static int crs_nl_refused(struct netlink_callback *cb)
+{
+	struct crs_nl_refusal *r = crs_nl_refusal(cb);
+
+	if (r->mark != &crs_nl_refusal_mark)
+		return 0;
+	/* NL_SET_ERR_MSG() takes literals; the message is one already. */
+	if (r->msg && cb->extack)
+		cb->extack->_msg = r->msg;
+	return r->err;
+}
+
+/* name_start and name_dumpit: start and dump with the refusal above. */
+#define CRS_NL_DUMP(name, start, dump)					\
+static int name##_start(struct netlink_callback *cb)			\
+{									\
+	return crs_nl_start(cb, start);					\
+}									\
+static int name##_dumpit(struct sk_buff *skb, struct netlink_callback *cb) \
+{									\
+	int err = crs_nl_refused(cb);					\
+									\
+	return err ? err : dump(skb, cb);				\
+}
+
+CRS_NL_DUMP(crs_nl_policy, crs_nl_dump_start, crs_nl_policy_dump)
+CRS_NL_DUMP(crs_nl_rule, crs_nl_rule_dump_start, crs_nl_rule_dump)
+CRS_NL_DUMP(crs_nl_attach, crs_nl_dump_start, crs_nl_attach_dump)
+CRS_NL_DUMP(crs_nl_event, crs_nl_dump_start, crs_nl_event_dump)
+
+/* A refused rule dump never pinned a version: nothing to release. */
+static int crs_nl_rule_done(struct netlink_callback *cb)
+{
+	return crs_nl_refused(cb) ? 0 : crs_nl_rule_dump_done(cb);
+}
+
 static int crs_nl_status_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -179,8 +260,8 @@ static const struct genl_ops crs_nl_ops[] = {
 	{
 		.cmd	= CRS_CMD_POLICY_GET,
 		.doit	= crs_nl_policy_get,
-		.start	= crs_nl_dump_start,
-		.dumpit	= crs_nl_policy_dump,
+		.start	= crs_nl_policy_start,
+		.dumpit	= crs_nl_policy_dumpit,
 	},
 	{
 		.cmd	= CRS_CMD_POLICY_DEL,
@@ -192,9 +273,9 @@ static const struct genl_ops crs_nl_ops[] = {
 	},
 	{
 		.cmd	= CRS_CMD_RULE_GET,
-		.start	= crs_nl_rule_dump_start,
-		.dumpit	= crs_nl_rule_dump,
-		.done	= crs_nl_rule_dump_done,
+		.start	= crs_nl_rule_start,
+		.dumpit	= crs_nl_rule_dumpit,
+		.done	= crs_nl_rule_done,
 	},
 	{
 		.cmd	= CRS_CMD_ATTACH_NEW,
@@ -210,13 +291,13 @@ static const struct genl_ops crs_nl_ops[] = {
 	},
 	{
 		.cmd	= CRS_CMD_ATTACH_GET,
-		.start	= crs_nl_dump_start,
-		.dumpit	= crs_nl_attach_dump,
+		.start	= crs_nl_attach_start,
+		.dumpit	= crs_nl_attach_dumpit,
 	},
 	{
 		.cmd	= CRS_CMD_EVENT,
-		.start	= crs_nl_dump_start,
-		.dumpit	= crs_nl_event_dump,
+		.start	= crs_nl_event_start,
+		.dumpit	= crs_nl_event_dumpit,
 	},
 };
 
