@@ -176,7 +176,9 @@ void crs_attach_describe(struct crs_policy *p, char *buf, size_t len)
 			  p->n_attach - shown);
 }
 
-static int crs_attach_parse(struct genl_info *info, struct nlattr **tb)
+/* CRS_A_ATTACH into tb, refusing attributes outside allowed (a mask). */
+static int crs_attach_parse(struct genl_info *info, struct nlattr **tb,
+			    unsigned long allowed)
 {
 	struct nlattr *nest = info->attrs[CRS_A_ATTACH];
 	int err;
@@ -187,6 +189,8 @@ static int crs_attach_parse(struct genl_info *info, struct nlattr **tb)
 	}
 	err = nla_parse_nested(tb, CRS_ATTACH_A_MAX, nest,
 			       crs_attach_nl_policy, info->extack);
+	if (!err)
+		err = crs_nl_only(tb, CRS_ATTACH_A_MAX, allowed, info->extack);
 	if (err)
 		return err;
 	if (!tb[CRS_ATTACH_A_CGROUP_FD]) {
@@ -227,12 +231,9 @@ int crs_nl_attach_new(struct sk_buff *skb, struct genl_info *info)
 	char *path;
 	int err;
 
-	err = crs_attach_parse(info, tb);
-	if (!err)
-		err = crs_nl_only(tb, CRS_ATTACH_A_MAX,
-				  BIT(CRS_ATTACH_A_CGROUP_FD) | BIT(CRS_ATTACH_A_POLICY) |
-				  BIT(CRS_ATTACH_A_MODE) | BIT(CRS_ATTACH_A_EVENTS),
-				  info->extack);
+	err = crs_attach_parse(info, tb, BIT(CRS_ATTACH_A_CGROUP_FD) |
+			       BIT(CRS_ATTACH_A_POLICY) | BIT(CRS_ATTACH_A_MODE) |
+			       BIT(CRS_ATTACH_A_EVENTS));
 	if (err)
 		return err;
 	if (!tb[CRS_ATTACH_A_POLICY]) {
@@ -341,12 +342,8 @@ int crs_nl_attach_set(struct sk_buff *skb, struct genl_info *info)
 	struct crs_attach *att;
 	int err;
 
-	err = crs_attach_parse(info, tb);
-	if (!err)
-		err = crs_nl_only(tb, CRS_ATTACH_A_MAX,
-				  BIT(CRS_ATTACH_A_CGROUP_FD) | BIT(CRS_ATTACH_A_MODE) |
-				  BIT(CRS_ATTACH_A_EVENTS),
-				  info->extack);
+	err = crs_attach_parse(info, tb, BIT(CRS_ATTACH_A_CGROUP_FD) |
+			       BIT(CRS_ATTACH_A_MODE) | BIT(CRS_ATTACH_A_EVENTS));
 	if (err)
 		return err;
 	if (!tb[CRS_ATTACH_A_MODE] && !tb[CRS_ATTACH_A_EVENTS]) {
@@ -378,11 +375,7 @@ int crs_nl_attach_del(struct sk_buff *skb, struct genl_info *info)
 	struct crs_attach *att;
 	int err;
 
-	err = crs_attach_parse(info, tb);
-	if (!err)
-		err = crs_nl_only(tb, CRS_ATTACH_A_MAX,
-				  BIT(CRS_ATTACH_A_CGROUP_FD),
-				  info->extack);
+	err = crs_attach_parse(info, tb, BIT(CRS_ATTACH_A_CGROUP_FD));
 	if (err)
 		return err;
 	mutex_lock(&crs_lock);

@@ -272,16 +272,21 @@ int crs_policy_commit(struct crs_policy_ver *ver,
 	return 0;
 }
 
-static int crs_policy_parse(struct genl_info *info, struct nlattr **tb)
+/* CRS_A_POLICY into tb, refusing attributes outside allowed (a mask). */
+static int crs_policy_parse(struct genl_info *info, struct nlattr **tb,
+			    unsigned long allowed)
 {
 	struct nlattr *nest = info->attrs[CRS_A_POLICY];
+	int err;
 
 	if (!nest) {
 		NL_SET_ERR_MSG_MOD(info->extack, "CRS_A_POLICY required");
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, CRS_POLICY_A_MAX, nest,
-				crs_policy_nl_policy, info->extack);
+	err = nla_parse_nested(tb, CRS_POLICY_A_MAX, nest,
+			       crs_policy_nl_policy, info->extack);
+	return err ? err : crs_nl_only(tb, CRS_POLICY_A_MAX, allowed,
+				       info->extack);
 }
 
 static int crs_policy_fill(struct sk_buff *skb, struct crs_policy *p)
@@ -319,10 +324,7 @@ int crs_nl_policy_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	err = crs_policy_parse(info, tb);
-	if (!err)
-		err = crs_nl_only(tb, CRS_POLICY_A_MAX, BIT(CRS_POLICY_A_NAME),
-				  info->extack);
+	err = crs_policy_parse(info, tb, BIT(CRS_POLICY_A_NAME));
 	if (err)
 		return err;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -382,10 +384,7 @@ int crs_nl_policy_del(struct sk_buff *skb, struct genl_info *info)
 	struct crs_policy *p;
 	int budget, err;
 
-	err = crs_policy_parse(info, tb);
-	if (!err)
-		err = crs_nl_only(tb, CRS_POLICY_A_MAX, BIT(CRS_POLICY_A_NAME),
-				  info->extack);
+	err = crs_policy_parse(info, tb, BIT(CRS_POLICY_A_NAME));
 	if (err)
 		return err;
 
@@ -445,11 +444,9 @@ int crs_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	struct crs_policy *p;
 	int err;
 
-	err = crs_policy_parse(info, tb);
-	if (!err)
-		err = crs_nl_only(tb, CRS_POLICY_A_MAX,
-				  BIT(CRS_POLICY_A_NAME) | BIT(CRS_POLICY_A_MODE) |
-				  BIT(CRS_POLICY_A_NEW_NAME), info->extack);
+	err = crs_policy_parse(info, tb, BIT(CRS_POLICY_A_NAME) |
+			       BIT(CRS_POLICY_A_MODE) |
+			       BIT(CRS_POLICY_A_NEW_NAME));
 	if (err)
 		return err;
 	new_name = tb[CRS_POLICY_A_NEW_NAME];
