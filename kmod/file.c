@@ -52,22 +52,34 @@ struct crs_name_key {
 };
 
 /*
- * The last write on an open file that this CPU allowed without an event,
- * and everything its decision depended on besides the name: the program,
- * the attachment, its mode and the policy version. A process writing a
- * file in small pieces pays for one decision.
+ * The last check on a file (not an entry being created or removed) that
+ * this CPU allowed without an event, and everything its decision depended
+ * on besides the name: the program, the attachment, its mode, the policy
+ * version and the access asked for. A process writing a file in small
+ * pieces, or opening the same file again and again, pays for one decision.
+ * Compared field by field before anything else is done, so that a hit
+ * costs a few loads; dentry NULL: nothing cached.
  */
-struct crs_write_cache {
-	struct crs_name_key name;
+struct crs_file_cache {
+	const struct dentry *dentry;
+	const struct vfsmount *mnt;
+	const struct dentry *parent;
+	u64 hash_len;
+	const struct vfsmount *root_mnt;
+	const struct dentry *root;
 	const struct mm_struct *mm;
 	const struct file *exe;
-	const struct crs_attach *att;	/* NULL: nothing cached */
+	const struct crs_attach *att;
 	u32 generation;
-	u8 mode;
+	unsigned int rename_seq;
+	u8 mode;			/* att->mode, not what it resolves to */
+	u8 types;
 };
 
+/* Only touched with preemption disabled, by the CPU it belongs to. */
+static DEFINE_PER_CPU(struct crs_file_cache, crs_file_cache);
+
 struct crs_file_scratch {
-	struct crs_write_cache wc;
 	/* path holds the path of the file named by last, when last_ok. */
 	struct crs_name_key last;
 	struct crs_key last_key;
@@ -78,10 +90,9 @@ struct crs_file_scratch {
 
 /*
  * The kernel's memcmp() goes byte by byte; these keys are words (their
- * padding zeroed), compared on every write.
+ * padding zeroed).
  */
 static_assert(!(sizeof(struct crs_name_key) % sizeof(long)));
-static_assert(!(sizeof(struct crs_write_cache) % sizeof(long)));
 
 static bool crs_same(const void *a, const void *b, size_t size)
 {
@@ -112,19 +123,69 @@ static bool crs_name_key(struct crs_name_key *k, const struct path *path)
 	return !(k->rename_seq & 1);
 }
 
-static void crs_wc_key(struct crs_write_cache *wc,
-		       const struct crs_name_key *name,
-		       const struct crs_attach *att,
-		       const struct crs_policy_ver *ver, u8 mode)
+/* Compared, never followed. */
+static const struct file *crs_exe_ptr(const struct mm_struct *mm)
 {
-	memset(wc, 0, sizeof(*wc));
-	wc->name = *name;
-	wc->mm = current->mm;
-	wc->exe = current->mm ? rcu_access_pointer(current->mm->exe_file) :
-		  NULL;
-	wc->att = att;
-	wc->generation = ver->generation;
-	wc->mode = mode;
+	return mm ? rcu_access_pointer(mm->exe_file) : NULL;
+}
+
+/*
+ * Whether this CPU's cache allowed this check quietly. An odd rename
+ * count (a rename under way) never matches: none is stored.
+ */
+static bool crs_file_cache_hit(const struct crs_file_cache *c,
+			       const struct path *path,
+			       const struct crs_attach *att, u32 generation,
+			       u8 mode, unsigned int types)
+{
+	const struct dentry *d = path->dentry;
+	const struct fs_struct *fs = current->fs;
+	const struct mm_struct *mm = current->mm;
+
+	return c->dentry == d && c->mnt == path->mnt && c->att == att &&
+	       c->generation == generation && c->mode == mode &&
+	       c->types == types &&
+	       c->rename_seq == raw_read_seqcount(&rename_lock.seqcount) &&
+	       c->parent == READ_ONCE(d->d_parent) &&
+	       c->hash_len == READ_ONCE(d->d_name.hash_len) &&
+	       c->root_mnt == READ_ONCE(fs->root.mnt) &&
+	       c->root == READ_ONCE(fs->root.dentry) &&
+	       c->mm == mm && c->exe == crs_exe_ptr(mm);
+}
+
+/*
+ * Records a quiet allow decided on the name nk. The root is read again:
+ * a chroot by another thread sharing current's fs_struct while the path
+ * was built leaves nothing behind. A kernel thread's decisions are made
+ * without a program (crs_program()), even when it borrows a process's mm:
+ * they are not kept, or that process could find one.
+ */
+static void crs_file_cache_store(struct crs_file_cache *c,
+				 const struct crs_name_key *nk,
+				 const struct crs_attach *att, u32 generation,
+				 u8 mode, unsigned int types)
+{
+	const struct fs_struct *fs = current->fs;
+
+	c->dentry = NULL;
+	if (current->flags & PF_KTHREAD)
+		return;
+	if (nk->root_mnt != READ_ONCE(fs->root.mnt) ||
+	    nk->root != READ_ONCE(fs->root.dentry))
+		return;
+	c->mnt = nk->mnt;
+	c->parent = nk->parent;
+	c->hash_len = nk->hash_len;
+	c->root_mnt = nk->root_mnt;
+	c->root = nk->root;
+	c->rename_seq = nk->rename_seq;
+	c->mm = current->mm;
+	c->exe = crs_exe_ptr(current->mm);
+	c->att = att;
+	c->generation = generation;
+	c->mode = mode;
+	c->types = types;
+	c->dentry = nk->dentry;
 }
 
 /* Allocated with the first attachment, freed at exit; crs_lock. */
@@ -201,19 +262,22 @@ static bool crs_path_checked(const struct path *path, const struct qstr *name)
 	return !inode || !(S_ISFIFO(inode->i_mode) || S_ISSOCK(inode->i_mode));
 }
 
-static u8 crs_mode_of(const struct crs_attach *att,
-		      const struct crs_policy_ver *ver)
+/* att_mode: the attachment's own setting, read once by the caller. */
+static u8 crs_mode_of(u8 att_mode, const struct crs_policy_ver *ver)
 {
-	u8 mode = READ_ONCE(att->mode);
-
-	return mode == CRS_MODE_POLICY ? ver->mode : mode;
+	return att_mode == CRS_MODE_POLICY ? ver->mode : att_mode;
 }
 
-/* Caller holds rcu_read_lock(); att covers current. */
-static int crs_file_covered(struct crs_attach *att, const struct path *path,
-			    const struct qstr *name, unsigned int types)
+/*
+ * A full check, when the cache could not answer: out of line, so that
+ * its stack (zeroed by the kernel on every entry) and its canary are not
+ * paid for on a hit. Caller holds rcu_read_lock(); att covers current.
+ */
+static noinline int crs_file_decide(struct crs_attach *att,
+				    const struct crs_policy_ver *ver,
+				    u8 att_mode, const struct path *path,
+				    const struct qstr *name, unsigned int types)
 {
-	const struct crs_policy_ver *ver = rcu_dereference(att->policy->ver);
 	const struct crs_ruleset *rs = ver->rs;
 	const struct crs_mtab *t = rs->tables[CRS_TABLE_FILE];
 	struct crs_key key, prog, *progp = NULL;
@@ -221,12 +285,11 @@ static int crs_file_covered(struct crs_attach *att, const struct path *path,
 	struct crs_file_scratch *sc;
 	struct crs_prog_classes pc;
 	struct crs_event_info ev;
-	u8 mode, type, action;
+	u8 mode = crs_mode_of(att_mode, ver), type, action;
 	bool reported = false, cache;
 	int ret = 0;
 	s32 rule;
 
-	mode = crs_mode_of(att, ver);
 	if (mode == CRS_MODE_INACTIVE)
 		return 0;
 	/* Neither rules nor a default to apply: no path needed. */
@@ -239,16 +302,6 @@ static int crs_file_covered(struct crs_attach *att, const struct path *path,
 
 	sc = get_cpu_ptr(crs_scratch);
 	cache = !name && crs_name_key(&nk, path);
-	if (cache && types == CRS_W) {
-		struct crs_write_cache wc;
-
-		crs_wc_key(&wc, &nk, att, ver, mode);
-		if (crs_same(&wc, &sc->wc, sizeof(wc)))
-			goto out;
-		/* Filled in below if this one is allowed quietly. */
-		sc->wc = wc;
-		sc->wc.att = NULL;
-	}
 	if (cache && sc->last_ok && crs_same(&nk, &sc->last, sizeof(nk))) {
 		key = sc->last_key;
 	} else {
@@ -298,11 +351,38 @@ static int crs_file_covered(struct crs_attach *att, const struct path *path,
 			break;
 		}
 	}
-	if (cache && types == CRS_W && !reported)
-		sc->wc.att = att;
+	if (cache && !reported)
+		crs_file_cache_store(this_cpu_ptr(&crs_file_cache), &nk, att,
+				     ver->generation, att_mode, types);
 out:
 	put_cpu_ptr(crs_scratch);
 	return ret;
+}
+
+/* Caller holds rcu_read_lock(); att covers current. */
+static int crs_file_covered(struct crs_attach *att, const struct path *path,
+			    const struct qstr *name, unsigned int types)
+{
+	const struct crs_policy_ver *ver = rcu_dereference(att->policy->ver);
+	u8 att_mode = READ_ONCE(att->mode);
+	bool hit;
+
+	/*
+	 * Before anything else: a hit stands for every step below, as all
+	 * they read (the mode, rules, defaults, the file's mount and type,
+	 * its path, the program) is in the key or fixed by it. The key holds
+	 * the attachment's own mode setting: what "policy" stands for is
+	 * fixed by the version's generation.
+	 */
+	if (!name) {
+		preempt_disable();
+		hit = crs_file_cache_hit(this_cpu_ptr(&crs_file_cache), path,
+					 att, ver->generation, att_mode, types);
+		preempt_enable();
+		if (hit)
+			return 0;
+	}
+	return crs_file_decide(att, ver, att_mode, path, name, types);
 }
 
 static int crs_file_check(const struct path *path, const struct qstr *name,
