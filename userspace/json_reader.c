@@ -543,9 +543,10 @@ static bool bad_token(struct jr *jr, const char *what)
 	return fail(jr, e - 1, p, e, "%s", what);
 }
 
-bool jr_object_begin(struct jr *jr)
+/* Enters an object ('{') or an array ('['), within the nesting limit. */
+static bool container_begin(struct jr *jr, char open)
 {
-	if (peek(jr) != '{')
+	if (peek(jr) != open)
 		return false;
 	if (++jr->depth > JR_MAX_DEPTH)
 		return fail(jr, jr->p, jr->p, jr->p + 1, "maximum parsing depth reached");
@@ -553,14 +554,14 @@ bool jr_object_begin(struct jr *jr)
 	return true;
 }
 
+bool jr_object_begin(struct jr *jr)
+{
+	return container_begin(jr, '{');
+}
+
 bool jr_array_begin(struct jr *jr)
 {
-	if (peek(jr) != '[')
-		return false;
-	if (++jr->depth > JR_MAX_DEPTH)
-		return fail(jr, jr->p, jr->p, jr->p + 1, "maximum parsing depth reached");
-	jr->p++;
-	return true;
+	return container_begin(jr, '[');
 }
 
 int jr_object_next(struct jr *jr, bool *first, struct jr_val *key)
