@@ -1036,25 +1036,33 @@ void doc_free(struct crs_doc *doc)
 	memset(doc, 0, sizeof(*doc));
 }
 
+void doc_ip_str(const uint8_t *addr, char *buf, size_t len)
+{
+	if (is_mapped(addr))
+		inet_ntop(AF_INET, addr + 12, buf, (socklen_t)len);
+	else
+		inet_ntop(AF_INET6, addr, buf, (socklen_t)len);
+}
+
 void doc_addr_str(const struct crs_rule *r, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
+	/* A mapped address under a prefix shorter than 96 is not IPv4. */
+	bool v4 = r->has_addr && is_mapped(r->addr) && r->prefix >= 96;
+	unsigned int prefix = v4 ? r->prefix - 96u : r->prefix;
 
 	if (!r->has_addr) {
 		snprintf(buf, len, "*");
-	} else if (is_mapped(r->addr) && r->prefix >= 96) {
-		inet_ntop(AF_INET, r->addr + 12, a, sizeof(a));
-		if (r->prefix == 128)
-			snprintf(buf, len, "%s", a);
-		else
-			snprintf(buf, len, "%s/%u", a, r->prefix - 96);
-	} else {
-		inet_ntop(AF_INET6, r->addr, a, sizeof(a));
-		if (r->prefix == 128)
-			snprintf(buf, len, "%s", a);
-		else
-			snprintf(buf, len, "%s/%u", a, r->prefix);
+		return;
 	}
+	if (v4)
+		doc_ip_str(r->addr, a, sizeof(a));
+	else
+		inet_ntop(AF_INET6, r->addr, a, sizeof(a));
+	if (prefix == (v4 ? 32u : 128u))
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s/%u", a, prefix);
 }
 
 static void port_str(const struct crs_rule *r, char *buf, size_t len)

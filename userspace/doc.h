@@ -90,6 +90,8 @@ int doc_write(FILE *f, const struct crs_doc *doc);
 void doc_rule_argument(const struct crs_rule *r, char *buf, size_t len);
 /* Address as the document writes it: "*", "10.0.0.0/8", "2001:db8::1". */
 void doc_addr_str(const struct crs_rule *r, char *buf, size_t len);
+/* A 16-byte address; IPv4-mapped ones print as IPv4 (SPEC section 5). */
+void doc_ip_str(const uint8_t *addr, char *buf, size_t len);
 
 /*
  * Calls warn(field, path, link, target) for each program, path and path

@@ -91,19 +91,6 @@ static const char *str_attr(struct nlattr **tb, int attr)
 	return tb[attr] ? nla_get_string(tb[attr]) : NULL;
 }
 
-/* IPv4-mapped addresses print as IPv4 (SPEC section 5). */
-static void format_addr(const unsigned char *a, char *buf, size_t len)
-{
-	static const unsigned char mapped[12] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
-	};
-
-	if (!memcmp(a, mapped, sizeof(mapped)))
-		inet_ntop(AF_INET, a + 12, buf, len);
-	else
-		inet_ntop(AF_INET6, a, buf, len);
-}
-
 static int in_cgroup(const char *path, const char *filter)
 {
 	size_t n = strlen(filter);
@@ -155,7 +142,7 @@ static void print_network(struct nlattr **tb)
 		  nla_get_u8(tb[CRS_EVENT_A_DIRECTION]) == CRS_DIR_INBOUND ?
 		  "inbound" : "outbound");
 	if (tb[CRS_EVENT_A_ADDR] && nla_len(tb[CRS_EVENT_A_ADDR]) == 16)
-		format_addr(nla_data(tb[CRS_EVENT_A_ADDR]), addr, sizeof(addr));
+		doc_ip_str(nla_data(tb[CRS_EVENT_A_ADDR]), addr, sizeof(addr));
 	print_str("address", "address=%s ", addr[0] ? addr : NULL);
 	print_u64("port", "port=%" PRIu64 " ",
 		  tb[CRS_EVENT_A_PORT] ? nla_get_u16(tb[CRS_EVENT_A_PORT]) : 0);
