@@ -27,7 +27,7 @@ CRSCTL_SRCS := $(wildcard userspace/*.c)
 CRSCTL_OBJS := $(CRSCTL_SRCS:userspace/%.c=$(BUILD)/obj/%.o)
 # What DKMS gets: install-dkms ships it, make check builds it with dkms.
 DKMS_FILES := Kbuild VERSION dkms.conf kmod include
-KMOD_SRCS := Kbuild VERSION $(wildcard kmod/*.c kmod/*.h kmod/*.S) include/uapi/linux/crs.h
+KMOD_SRCS := Kbuild VERSION $(wildcard kmod/*.c kmod/*.h kmod/*.S kmod/*.inc) include/uapi/linux/crs.h
 
 # The kselftest harness and checkpatch come from Debian's linux-source
 # tarball; they are extracted at build time, never committed.

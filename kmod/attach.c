@@ -92,6 +92,7 @@ static void crs_attach_remove(struct crs_attach *att)
 	crs_attach_n--;
 	crs_attach_gen++;
 	static_branch_dec(&crs_attach_any);
+	crs_net_put();
 	crs_file_put();
 	call_rcu(&att->rcu, crs_attach_free_rcu);
 }
@@ -284,6 +285,11 @@ int crs_nl_attach_new(struct sk_buff *skb, struct genl_info *info)
 	err = crs_file_get(info->extack);
 	if (err)
 		goto err_unlock;
+	err = crs_net_get(info->extack);
+	if (err) {
+		crs_file_put();
+		goto err_unlock;
+	}
 	att->cgid = cgroup_id(cgrp);
 	att->cgrp = cgrp;
 	refcount_inc(&p->ref);

@@ -234,8 +234,9 @@ u32 crs_attach_count(void);
  * event.c: the event stream. An enforcement point that decided deny or
  * monitor describes what happened here and calls crs_event_report() from
  * any context but NMI: it neither sleeps nor allocates, and copies every
- * string before it returns. Time, pid, comm and the cgroup path are taken
- * from current.
+ * string before it returns. Time, pid, comm and the cgroup are taken from
+ * current, unless the operation is another task's (a packet arriving for
+ * a socket): then pid, comm and cgrp say whose.
  */
 struct crs_event_arg {
 	u8 kind;		/* enum crs_arg_kind */
@@ -262,6 +263,10 @@ struct crs_event_info {
 	const char *syscall;
 	u8 nargs;
 	struct crs_event_arg args[CRS_SYSCALL_ARGS];
+	/* Set all three, or none: current's. */
+	pid_t pid;		/* in the initial PID namespace */
+	const char *comm;
+	struct cgroup *cgrp;	/* valid for the call */
 };
 
 /*
@@ -280,12 +285,28 @@ void crs_event_stats(u64 *sent, u64 *lost);
 void crs_event_stats_lost(u64 *rate, u64 *buffer, u64 *nomem, u64 *seq);
 
 /*
+ * Enforcement, one file for each kind of rule. At module exit, _stop()
+ * makes later gets do nothing; then crs_hook_exit() removes every hook
+ * and waits for the handlers; then _free() releases what they used.
+ *
  * file.c: file rules. An attachment holds the file hooks from before it is
- * visible until after it is gone (crs_lock); crs_file_exit() removes them
- * for good and waits for the handlers, before what they use goes away.
+ * visible until after it is gone (crs_lock).
  */
 int crs_file_get(struct netlink_ext_ack *extack);
 void crs_file_put(void);
-void crs_file_exit(void);
+void crs_file_stop(void);
+void crs_file_free(void);
+
+/* net.c: network rules; an attachment holds them as it holds file.c's. */
+int crs_net_compile(struct crs_ruleset *rs);
+int crs_net_get(struct netlink_ext_ack *extack);
+void crs_net_put(void);
+void crs_net_stop(void);
+void crs_net_free(void);
+
+/* sys.c: syscall rules. */
+int crs_sys_compile(struct crs_ruleset *rs);
+void crs_sys_stop(void);
+void crs_sys_free(void);
 
 #endif /* _CRS_H */

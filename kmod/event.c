@@ -274,7 +274,7 @@ u64 crs_event_report(const struct crs_event_info *ev)
 	for (i = 0; i < ev->nargs && i < CRS_SYSCALL_ARGS; i++)
 		if (ev->args[i].kind == CRS_ARG_PATH)
 			strs[CRS_EVS_ARG0 + i] = ev->args[i].path;
-	strs[CRS_EVS_COMM] = current->comm;
+	strs[CRS_EVS_COMM] = ev->cgrp ? ev->comm : current->comm;
 	need = sizeof(*rec);
 	for (i = 0; i < CRS_EVS_CGROUP; i++) {
 		slen[i] = crs_event_slen(strs[i]);
@@ -300,7 +300,7 @@ u64 crs_event_report(const struct crs_event_info *ev)
 	rec = ring->buf + pos;
 	rec->seq = seq;
 	rec->time = ktime_get_real_ns();
-	rec->pid = task_tgid_nr(current);
+	rec->pid = ev->cgrp ? ev->pid : task_tgid_nr(current);
 	rec->type = ev->type;
 	rec->action = ev->action;
 	rec->enforced = ev->enforced;
@@ -323,7 +323,7 @@ u64 crs_event_report(const struct crs_event_info *ev)
 
 	/* task_dfl_cgroup() needs RCU; cgroup_path() takes only spinlocks. */
 	rcu_read_lock();
-	cgrp = task_dfl_cgroup(current);
+	cgrp = ev->cgrp ? ev->cgrp : task_dfl_cgroup(current);
 	rec->cgid = cgroup_id(cgrp);
 	n = cgroup_path(cgrp, p, CRS_EV_STR_MAX + 1);
 	rcu_read_unlock();

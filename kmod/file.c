@@ -667,14 +667,16 @@ void crs_file_put(void)
 				 CRS_FILE_LINGER);
 }
 
-/* Before anything the handlers use goes away. */
-void crs_file_exit(void)
+void crs_file_stop(void)
 {
 	mutex_lock(&crs_lock);
 	crs_file_dead = true;
 	mutex_unlock(&crs_lock);
 	cancel_delayed_work_sync(&crs_file_idle_work);
-	crs_hook_exit();
+}
+
+void crs_file_free(void)
+{
 	free_percpu(crs_scratch);
 	crs_scratch = NULL;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Hooks on kernel functions through ftrace direct calls, with fmod_ret
- * semantics: the trampoline (hook_tramp.S) calls a C handler with the
+ * semantics: the trampoline (tramp.inc) calls a C handler with the
  * hooked function's first six arguments; a zero return runs the function,
  * an -errno returns that to the function's caller without running it.
  *
@@ -18,7 +18,7 @@
 
 struct crs_hook {
 	const char *func;	/* the hooked function */
-	void (*tramp)(void);	/* its trampoline, from hook_tramp.S */
+	void (*tramp)(void);	/* its trampoline, from a *_tramp.S */
 	struct ftrace_ops ops;
 	unsigned long ip;	/* resolved at the first get; crs_hook_lock */
 	unsigned int users;	/* crs_hook_lock */
@@ -36,7 +36,7 @@ void crs_hook_put(struct crs_hook *h);
 void crs_hook_exit(void);
 
 /*
- * file.c's handlers, called from hook_tramp.S with the hooked function's
+ * file.c's handlers, called from file_tramp.S with the hooked function's
  * arguments: 0 lets it run, an -errno is what it returns instead.
  */
 struct dentry;

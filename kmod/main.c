@@ -6,6 +6,7 @@
 
 #include <linux/module.h>
 #include "crs.h"
+#include "hook.h"
 
 static int __init crs_init(void)
 {
@@ -39,7 +40,17 @@ err_policy:
 static void __exit crs_exit(void)
 {
 	crs_genl_exit();
-	crs_file_exit();
+	/*
+	 * Enforcement stops taking new users, every hook goes and its
+	 * handlers finish, then what they used is freed.
+	 */
+	crs_file_stop();
+	crs_net_stop();
+	crs_sys_stop();
+	crs_hook_exit();
+	crs_file_free();
+	crs_net_free();
+	crs_sys_free();
 	crs_event_exit();
 	crs_attach_exit();
 	crs_policy_exit();

@@ -94,7 +94,14 @@ void crs_rule_bytes_uncharge(u64 bytes)
 /* Enforcement fills rs->tables[] here (match.c and the like). */
 int crs_ruleset_compile(struct crs_ruleset *rs)
 {
-	return crs_file_compile(rs);
+	int err;
+
+	err = crs_file_compile(rs);
+	if (!err)
+		err = crs_net_compile(rs);
+	if (!err)
+		err = crs_sys_compile(rs);
+	return err;
 }
 
 void crs_ruleset_free_tables(struct crs_ruleset *rs)
