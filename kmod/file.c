@@ -10,11 +10,25 @@
  * process never runs unchecked). A process in no attached cgroup leaves
  * after the static key and a hash lookup per cgroup level.
  *
- * Handlers run in the context of the hooked function: never sleep, take
- * no sleeping lock, allocate nothing. The policy is read under RCU; the
- * paths are built in a per-CPU buffer with preemption disabled. Where a
- * path cannot be built (longer than PATH_MAX), the operation is not
- * checked: the kernel itself refuses such names.
+ * Handlers run in the context of the hooked function: they never sleep,
+ * take no sleeping lock, allocate nothing, but for the lookups of names
+ * below. The policy is read under RCU; the paths are built in a per-CPU
+ * buffer with preemption disabled. Where a path cannot be built (longer
+ * than PATH_MAX), the operation is not checked: the kernel itself refuses
+ * such names.
+ *
+ * Extended attributes are the exception to "where paths are resolved":
+ * the kernel's xattr permission points (security_inode_setxattr() and
+ * security_inode_removexattr()) get a dentry without its mount, so no
+ * path as the process sees it. A change through a descriptor (fsetxattr,
+ * fremovexattr, IORING_OP_FSETXATTR) is checked on the descriptor's file,
+ * which is the file changed. A change by name (setxattr, lsetxattr,
+ * removexattr, lremovexattr, IORING_OP_SETXATTR) is checked on the path
+ * that this module looks the name up to at the entry of the kernel's own
+ * lookup: a rename or a symlink swapped between the two lookups makes the
+ * kernel change another file than the one checked. Those handlers sleep
+ * (the lookup reads the name from user memory and the disk); see
+ * crs_file_srcu for what keeps the module's text alive meanwhile.
  */
 
 #include <linux/cgroup.h>
@@ -22,12 +36,18 @@
 #include <linux/file.h>
 #include <linux/fs_struct.h>
 #include <linux/fs.h>
+#include <linux/io_uring.h>
+#include <linux/io_uring_types.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/percpu.h>
 #include <linux/sched/mm.h>
+#include <linux/srcu.h>
 #include <linux/workqueue.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
 #include "crs.h"
 #include "hook.h"
 #include "match.h"
@@ -527,6 +547,159 @@ int crs_hk_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
 	return crs_file_check(&vma->vm_file->f_path, NULL, CRS_W);
 }
 
+/*
+ * Extended attributes (see the top of this file). Changing one is a
+ * file-write like any other: the per-CPU cache may answer for it, as a
+ * write's decision depends on nothing but the path, the program and the
+ * policy, and only quiet allows are kept.
+ */
+
+/*
+ * The handlers that look a name up sleep inside the trampoline, where
+ * crs_hook_exit()'s RCU Tasks wait does not see them (a sleep is a
+ * voluntary context switch). They run in this SRCU read side instead;
+ * crs_file_free() waits for it, then for RCU Tasks again for the few
+ * instructions between srcu_read_unlock() and the return to the kernel.
+ */
+DEFINE_STATIC_SRCU(crs_file_srcu);
+/* A sleeping handler was installed; crs_lock. */
+static bool crs_file_slept;
+
+static bool crs_file_covers_current(void)
+{
+	bool covered;
+
+	rcu_read_lock();
+	covered = crs_attach_lookup(task_dfl_cgroup(current));
+	rcu_read_unlock();
+	return covered;
+}
+
+/*
+ * A write to the file that upath (user memory) or kpath names, looked up
+ * as the kernel is about to (lookup_flags: LOOKUP_FOLLOW or not). Where
+ * the lookup fails the kernel's own fails too, or finds a file that did
+ * not exist a moment ago: the race described at the top of this file.
+ */
+static int crs_file_check_name(const char __user *upath, const char *kpath,
+			       unsigned int lookup_flags)
+{
+	struct path path;
+	int idx, ret;
+
+	/* Lookups only for covered processes: the others are never checked. */
+	if (likely(!crs_file_covers_current()))
+		return 0;
+	idx = srcu_read_lock(&crs_file_srcu);
+	if (upath)
+		ret = user_path_at(AT_FDCWD, upath, lookup_flags, &path);
+	else
+		ret = kern_path(kpath, lookup_flags, &path);
+	if (!ret) {
+		ret = crs_file_check(&path, NULL, CRS_W);
+		path_put(&path);
+	} else {
+		ret = 0;
+	}
+	srcu_read_unlock(&crs_file_srcu, idx);
+	return ret;
+}
+
+/*
+ * setxattr(2), lsetxattr(2) and their 32-bit entries, with the name still
+ * in user memory; lookup_flags says whether the last symlink is followed.
+ */
+int crs_hk_path_setxattr(const char __user *pathname, const char __user *name,
+			 const void __user *value, size_t size, int flags,
+			 unsigned int lookup_flags)
+{
+	return crs_file_check_name(pathname, NULL, lookup_flags & LOOKUP_FOLLOW);
+}
+
+/* removexattr(2), lremovexattr(2) and their 32-bit entries. */
+int crs_hk_path_removexattr(const char __user *pathname,
+			    const char __user *name, unsigned int lookup_flags)
+{
+	return crs_file_check_name(pathname, NULL, lookup_flags & LOOKUP_FOLLOW);
+}
+
+/*
+ * Whether current is in fsetxattr(2) or fremovexattr(2), on any entry:
+ * the system call being served is in the registers saved at its entry.
+ * Kernel threads and io_uring's workers serve none.
+ */
+static bool crs_in_fxattr_syscall(void)
+{
+	struct pt_regs *regs;
+	long nr;
+
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
+		return false;
+	regs = task_pt_regs(current);
+	nr = syscall_get_nr(current, regs);
+#ifdef CONFIG_IA32_EMULATION
+	if (in_ia32_syscall())
+		return nr == __NR_ia32_fsetxattr || nr == __NR_ia32_fremovexattr;
+#endif
+	/* x32 calls the 64-bit functions: same numbers, with a flag. */
+	nr &= ~__X32_SYSCALL_BIT;
+	return nr == __NR_fsetxattr || nr == __NR_fremovexattr;
+}
+
+/*
+ * fsetxattr(2) and fremovexattr(2) ask for write access to the mount of
+ * the file they change, and nothing else on their way: checked here, on
+ * the very file the descriptor gave them (also one opened before the
+ * policy), where a descriptor swapped by another thread cannot matter.
+ * Other callers (ioctls, fchown, clone ranges) leave at the syscall test.
+ */
+int crs_hk_mnt_want_write_file(struct file *file)
+{
+	if (!crs_in_fxattr_syscall())
+		return 0;
+	return crs_file_check(&file->f_path, NULL, CRS_W);
+}
+
+/*
+ * io_uring/xattr.c's command of IORING_OP_SETXATTR and FSETXATTR: private
+ * to that file, the same from 5.19 to 6.12 (xattr_ctx as fs/internal.h
+ * has it). Only the name is read.
+ */
+struct crs_io_xattr {
+	struct file *file;
+	struct {
+		const void __user *cvalue;
+		void *kvalue;
+		size_t size;
+		void *kname;
+		unsigned int flags;
+	} ctx;
+	struct filename *filename;
+};
+
+/*
+ * Both are first tried without blocking and come back at once with
+ * -EAGAIN, to run again in a worker of the ring's owner (same cgroup,
+ * mm and fs_struct): that run is the one checked, so that one event
+ * stands for one operation.
+ */
+int crs_hk_io_setxattr(struct io_kiocb *req, unsigned int issue_flags)
+{
+	const struct crs_io_xattr *ix =
+		io_kiocb_to_cmd(req, struct crs_io_xattr);
+
+	if (issue_flags & IO_URING_F_NONBLOCK)
+		return 0;
+	return crs_file_check_name(NULL, ix->filename->name, LOOKUP_FOLLOW);
+}
+
+int crs_hk_io_fsetxattr(struct io_kiocb *req, unsigned int issue_flags)
+{
+	if ((issue_flags & IO_URING_F_NONBLOCK) || !req->file)
+		return 0;
+	return crs_file_check(&req->file->f_path, NULL, CRS_W);
+}
+
 #define CRS_FILE_HOOK(name)						\
 	static struct crs_hook crs_hook_##name =			\
 		CRS_HOOK_INIT("security_" #name, crs_tramp_##name)
@@ -547,6 +720,17 @@ CRS_FILE_HOOK(path_chown);
 CRS_FILE_HOOK(mmap_file);
 CRS_FILE_HOOK(file_mprotect);
 
+/* Not security_* functions: see "Extended attributes" above. */
+#define CRS_XATTR_HOOK(name)						\
+	static struct crs_hook crs_hook_##name =			\
+		CRS_HOOK_INIT(#name, crs_tramp_##name)
+
+CRS_XATTR_HOOK(path_setxattr);
+CRS_XATTR_HOOK(path_removexattr);
+CRS_XATTR_HOOK(mnt_want_write_file);
+CRS_XATTR_HOOK(io_setxattr);
+CRS_XATTR_HOOK(io_fsetxattr);
+
 static const struct {
 	struct crs_hook *hook;
 	/*
@@ -555,6 +739,7 @@ static const struct {
 	 * feature probe.
 	 */
 	bool optional;
+	bool sleeps;		/* its handler may sleep: crs_file_srcu */
 } crs_file_hooks[] = {
 	{ &crs_hook_file_open },
 	{ &crs_hook_file_permission },
@@ -571,6 +756,11 @@ static const struct {
 	{ &crs_hook_path_chown },
 	{ &crs_hook_mmap_file },
 	{ &crs_hook_file_mprotect },
+	{ &crs_hook_path_setxattr, .sleeps = true },
+	{ &crs_hook_path_removexattr, .sleeps = true },
+	{ &crs_hook_mnt_want_write_file },
+	{ &crs_hook_io_setxattr, .sleeps = true },
+	{ &crs_hook_io_fsetxattr },
 };
 
 /* Which hooks this kernel has, from the first get on. crs_lock. */
@@ -632,6 +822,7 @@ static int crs_file_install(struct netlink_ext_ack *extack)
 			goto err_put;
 		}
 		crs_file_hooked[i] = true;
+		crs_file_slept |= crs_file_hooks[i].sleeps;
 	}
 	crs_file_probed = true;
 	crs_file_installed = true;
@@ -677,6 +868,10 @@ void crs_file_stop(void)
 
 void crs_file_free(void)
 {
+	if (crs_file_slept) {
+		synchronize_srcu(&crs_file_srcu);
+		synchronize_rcu_tasks();
+	}
 	free_percpu(crs_scratch);
 	crs_scratch = NULL;
 }

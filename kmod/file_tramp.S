@@ -17,3 +17,8 @@ CRS_TRAMP crs_tramp_path_chmod, crs_hk_path_chmod
 CRS_TRAMP crs_tramp_path_chown, crs_hk_path_chown
 CRS_TRAMP crs_tramp_mmap_file, crs_hk_mmap_file
 CRS_TRAMP crs_tramp_file_mprotect, crs_hk_file_mprotect
+CRS_TRAMP crs_tramp_path_setxattr, crs_hk_path_setxattr
+CRS_TRAMP crs_tramp_path_removexattr, crs_hk_path_removexattr
+CRS_TRAMP crs_tramp_mnt_want_write_file, crs_hk_mnt_want_write_file
+CRS_TRAMP crs_tramp_io_setxattr, crs_hk_io_setxattr
+CRS_TRAMP crs_tramp_io_fsetxattr, crs_hk_io_fsetxattr

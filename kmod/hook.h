@@ -41,6 +41,7 @@ void crs_hook_exit(void);
  */
 struct dentry;
 struct file;
+struct io_kiocb;
 struct path;
 struct vm_area_struct;
 
@@ -67,6 +68,20 @@ int crs_hk_mmap_file(struct file *file, unsigned long prot,
 		     unsigned long flags);
 int crs_hk_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
 			 unsigned long prot);
+/*
+ * Not security_* functions (file.c says why): fs/xattr.c's static
+ * path_setxattr() and path_removexattr(), mnt_want_write_file(), and
+ * io_uring's io_setxattr() and io_fsetxattr(). The first two and
+ * io_setxattr's may sleep.
+ */
+int crs_hk_path_setxattr(const char __user *pathname, const char __user *name,
+			 const void __user *value, size_t size, int flags,
+			 unsigned int lookup_flags);
+int crs_hk_path_removexattr(const char __user *pathname,
+			    const char __user *name, unsigned int lookup_flags);
+int crs_hk_mnt_want_write_file(struct file *file);
+int crs_hk_io_setxattr(struct io_kiocb *req, unsigned int issue_flags);
+int crs_hk_io_fsetxattr(struct io_kiocb *req, unsigned int issue_flags);
 
 /* The trampolines, one a hooked function. */
 void crs_tramp_file_open(void);
@@ -84,5 +99,10 @@ void crs_tramp_path_chmod(void);
 void crs_tramp_path_chown(void);
 void crs_tramp_mmap_file(void);
 void crs_tramp_file_mprotect(void);
+void crs_tramp_path_setxattr(void);
+void crs_tramp_path_removexattr(void);
+void crs_tramp_mnt_want_write_file(void);
+void crs_tramp_io_setxattr(void);
+void crs_tramp_io_fsetxattr(void);
 
 #endif /* _CRS_HOOK_H */

@@ -4,7 +4,8 @@
  * kernel's permission points for a process in a covered cgroup, in each
  * mode; specificity (program, then object, then action); defaults;
  * symlinks; descendant cgroups; a descriptor opened before the policy;
- * and a process outside any attached cgroup. The parent applies policies
+ * extended attributes on each entry (path, l-, f-, 32-bit); and a
+ * process outside any attached cgroup. The parent applies policies
  * and stays uncovered; each operation runs in a child that joins the
  * covered cgroup, and its errno comes back as the exit status.
  */
@@ -14,150 +15,13 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "kselftest_harness.h"
-#include "crs_policy_util.h"
+#include "file_util.h"
 
 #define D	"/tmp/crsf"
 #define CG	"crsf"
-
-/* ---- events -------------------------------------------------------------- */
-
-struct fev {
-	int n;			/* events in the ring */
-	uint64_t seq;		/* of the last one: how many were produced */
-	uint8_t type, action, enforced;
-	int has_rule;
-	char rule[64], path[PATH_MAX], program[PATH_MAX];
-};
-
-static int fev_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *tb[CRS_EVENT_A_MAX + 1];
-	struct fev *e = arg;
-	uint64_t seq;
-
-	(void)nlh;
-	if (!attrs[CRS_A_EVENT] ||
-	    crs_nla_parse_nested(tb, CRS_EVENT_A_MAX, attrs[CRS_A_EVENT]) ||
-	    !tb[CRS_EVENT_A_SEQ])
-		return -EPROTO;
-	e->n++;
-	seq = nla_get_u64(tb[CRS_EVENT_A_SEQ]);
-	if (seq < e->seq)
-		return 0;
-	e->seq = seq;
-	e->type = tb[CRS_EVENT_A_TYPE] ? nla_get_u8(tb[CRS_EVENT_A_TYPE]) : 255;
-	e->action = tb[CRS_EVENT_A_ACTION] ?
-		    nla_get_u8(tb[CRS_EVENT_A_ACTION]) : 255;
-	e->enforced = tb[CRS_EVENT_A_ENFORCED] ?
-		      nla_get_u8(tb[CRS_EVENT_A_ENFORCED]) : 255;
-	e->has_rule = !!tb[CRS_EVENT_A_RULE];
-	snprintf(e->rule, sizeof(e->rule), "%s",
-		 tb[CRS_EVENT_A_RULE] ? nla_get_string(tb[CRS_EVENT_A_RULE]) : "");
-	snprintf(e->path, sizeof(e->path), "%s",
-		 tb[CRS_EVENT_A_PATH] ? nla_get_string(tb[CRS_EVENT_A_PATH]) : "");
-	snprintf(e->program, sizeof(e->program), "%s",
-		 tb[CRS_EVENT_A_PROGRAM] ?
-		 nla_get_string(tb[CRS_EVENT_A_PROGRAM]) : "");
-	return 0;
-}
-
-static int seq_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *tb[CRS_STATS_A_MAX + 1];
-
-	(void)nlh;
-	if (!attrs[CRS_A_STATS] ||
-	    crs_nla_parse_nested(tb, CRS_STATS_A_MAX, attrs[CRS_A_STATS]) ||
-	    !tb[CRS_STATS_A_EVENT_SEQ])
-		return -EPROTO;
-	*(uint64_t *)arg = nla_get_u64(tb[CRS_STATS_A_EVENT_SEQ]);
-	return 0;
-}
-
-/*
- * The last event produced (its seq counts them all: every test program
- * starts with a fresh module). Events reach the ring after a moment, so
- * wait until the one the status names as the last produced is there.
- */
-static int events(struct fev *e)
-{
-	uint64_t last;
-	int err, i;
-
-	err = crs_nl_request(crs_msg(CRS_CMD_STATUS_GET, 0), seq_cb, &last);
-	for (i = 0; !err && i < 300; i++) {
-		memset(e, 0, sizeof(*e));
-		err = crs_nl_request(crs_msg(CRS_CMD_EVENT, NLM_F_DUMP),
-				     fev_cb, e);
-		if (err || e->seq >= last)
-			break;
-		usleep(10000);
-	}
-	return err ?: e->seq >= last ? 0 : -ETIMEDOUT;
-}
-
-/* ---- files and the covered child ---------------------------------------- */
-
-static void put_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	if (fd >= 0) {
-		if (write(fd, text, strlen(text)) < 0)
-			perror(path);
-		close(fd);
-	}
-}
-
-/* The file's content ("" when missing, "?" when unreadable). */
-static const char *content(const char *path)
-{
-	static char buf[256];
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return errno == ENOENT ? "" : "?";
-	n = read(fd, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
-	return buf;
-}
-
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return !lstat(path, &st);
-}
-
-typedef int (*op_fn)(const void *arg);
-
-/*
- * Runs fn in a child that joins cgroup rel ("" stays in the root); 0 or
- * the errno it failed with.
- */
-static int run_in(const char *rel, op_fn fn, const void *arg)
-{
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (*rel && ct_cgroup_enter(rel))
-			_exit(200);
-		_exit(fn(arg));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
 
 #define RUN(fn, arg)	run_in(CG, fn, arg)
 
@@ -347,61 +211,136 @@ static int op_pipe_write(const void *p)
 	return write(fds[1], "x", 1) == 1 ? 0 : errno;
 }
 
-/* Runs fn with FD open on path (flags), opened while uncovered. */
-static int run_fd(const char *path, int flags, op_fn fn)
+/*
+ * Extended attributes: trusted.* (tmpfs has no user.* before 6.6; the
+ * tests run as root). XA names the one the tests set and remove.
+ */
+#define XA	"trusted.crs"
+
+static int op_setxattr(const void *p)
+{
+	return setxattr(p, XA, "v", 1, 0) ? errno : 0;
+}
+
+static int op_lsetxattr(const void *p)
+{
+	return lsetxattr(p, XA, "v", 1, 0) ? errno : 0;
+}
+
+static int op_removexattr(const void *p)
+{
+	return removexattr(p, XA) ? errno : 0;
+}
+
+static int op_lremovexattr(const void *p)
+{
+	return lremovexattr(p, XA) ? errno : 0;
+}
+
+static int op_fd_fsetxattr(const void *p)
+{
+	(void)p;
+	return fsetxattr(FD, XA, "v", 1, 0) ? errno : 0;
+}
+
+static int op_fd_fremovexattr(const void *p)
+{
+	(void)p;
+	return fremovexattr(FD, XA) ? errno : 0;
+}
+
+/* Whether path (itself, not what it links to) has XA. */
+static int has_xattr(const char *path)
+{
+	char v[8];
+
+	return lgetxattr(path, XA, v, sizeof(v)) >= 0;
+}
+
+/*
+ * The 32-bit entry (int $0x80) from this 64-bit process: the kernel
+ * serves it as an ia32 process's call. Its pointers must fit in 32 bits.
+ * ENOSYS where the kernel has no ia32 emulation.
+ */
+#define IA32_SETXATTR		226
+#define IA32_FSETXATTR		228
+#define IA32_REMOVEXATTR	235
+#define IA32_FREMOVEXATTR	237
+
+static long int80(long nr, long a, long b, long c, long d, long e)
+{
+	long ret;
+
+	asm volatile ("int $0x80"
+		      : "=a" (ret)
+		      : "a" (nr), "b" (a), "c" (b), "d" (c), "S" (d), "D" (e)
+		      : "memory", "r8", "r9", "r10", "r11");
+	return ret;
+}
+
+/* Copies path and XA below 4 GiB, then makes call nr with them. */
+static int ia32_xattr(long nr, const char *path)
+{
+	char *low = mmap(NULL, 2 * PATH_MAX, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	char *name = low + PATH_MAX;
+	long ret, a0 = path ? (long)low : FD;
+
+	if (low == MAP_FAILED)
+		return errno;
+	snprintf(low, PATH_MAX, "%s", path ? path : "");
+	snprintf(name, PATH_MAX, "%s", XA);
+	if (nr == IA32_SETXATTR || nr == IA32_FSETXATTR)
+		ret = int80(nr, a0, (long)name, (long)name, 1, 0);
+	else
+		ret = int80(nr, a0, (long)name, 0, 0, 0);
+	return ret < 0 ? -ret : 0;
+}
+
+static int op_ia32_setxattr(const void *p)
+{
+	return ia32_xattr(IA32_SETXATTR, p);
+}
+
+static int op_ia32_removexattr(const void *p)
+{
+	return ia32_xattr(IA32_REMOVEXATTR, p);
+}
+
+static int op_ia32_fsetxattr(const void *p)
+{
+	(void)p;
+	return ia32_xattr(IA32_FSETXATTR, NULL);
+}
+
+static int op_ia32_fremovexattr(const void *p)
+{
+	(void)p;
+	return ia32_xattr(IA32_FREMOVEXATTR, NULL);
+}
+
+static bool have_ia32(void)
+{
+	/* getpid on the 32-bit entry. */
+	return int80(20, 0, 0, 0, 0, 0) == getpid();
+}
+
+/* Runs fn in rel with FD open on path (flags), opened while uncovered. */
+static int run_fd_in(const char *rel, const char *path, int flags, op_fn fn)
 {
 	int fd = open(path, flags), ret;
 
 	if (fd < 0 || dup2(fd, FD) != FD)
 		return -1;
 	close(fd);
-	ret = RUN(fn, NULL);
+	ret = run_in(rel, fn, NULL);
 	close(FD);
 	return ret;
 }
 
-static const char *self_exe(void)
+static int run_fd(const char *path, int flags, op_fn fn)
 {
-	static char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	exe[n > 0 ? n : 0] = '\0';
-	return exe;
-}
-
-/* ---- policies ------------------------------------------------------------ */
-
-#define W	CRS_RULE_FILE_WRITE
-#define R	CRS_RULE_FILE_READ
-#define DENY	CRS_ACTION_DENY
-#define MON	CRS_ACTION_MONITOR
-#define ALLOW	CRS_ACTION_ALLOW
-
-struct frule {
-	const char *name;
-	uint8_t type, action;
-	const char *program, *path;
-	bool disabled;
-};
-
-#define FR(n, t, a, prog, p) \
-	{ .name = n, .type = t, .action = a, .program = prog, .path = p }
-
-static int apply(const char *name, uint8_t mode, uint8_t def_file,
-		 const struct frule *r, int n)
-{
-	struct ct_msg m;
-	int i;
-
-	ct_begin(&m, CRS_XFER_BEGIN | CRS_XFER_END, name);
-	nla_put_u8(m.msg, CRS_POLICY_A_MODE, mode);
-	nla_put_u8(m.msg, CRS_POLICY_A_DEF_FILE, def_file);
-	for (i = 0; i < n; i++)
-		ct_rule(&m, &(struct ct_rule){
-			.name = r[i].name, .type = r[i].type,
-			.action = r[i].action, .program = r[i].program,
-			.path = r[i].path, .disabled = r[i].disabled });
-	return ct_send(&m, n);
+	return run_fd_in(CG, path, flags, fn);
 }
 
 static void make_tree(void)
@@ -733,6 +672,117 @@ TEST_F(ops, reads_on_a_descriptor_are_not_checked)
 		       "", R, "", 1);
 }
 
+/*
+ * Setting and removing extended attributes: denied ones leave the file's
+ * attributes as they were. setxattr follows a symlink, lsetxattr changes
+ * the link itself (a path no rule names).
+ */
+TEST_F(ops, setxattr)
+{
+	EXPECT_DECIDED(RUN(op_setxattr, D "/deny"), DENY, "w-deny", W,
+		       D "/deny", !has_xattr(D "/deny"));
+}
+
+TEST_F(ops, setxattr_follows_a_symlink)
+{
+	EXPECT_DECIDED(RUN(op_setxattr, D "/link"), DENY, "w-deny", W,
+		       D "/deny", !has_xattr(D "/deny"));
+}
+
+TEST_F(ops, lsetxattr)
+{
+	EXPECT_DECIDED(RUN(op_lsetxattr, D "/deny"), DENY, "w-deny", W,
+		       D "/deny", !has_xattr(D "/deny"));
+}
+
+TEST_F(ops, lsetxattr_changes_the_symlink_itself)
+{
+	EXPECT_DECIDED(RUN(op_lsetxattr, D "/link"), ALLOW, "", W, "", 1);
+	EXPECT_TRUE(has_xattr(D "/link"));
+	EXPECT_FALSE(has_xattr(D "/deny"));
+}
+
+TEST_F(ops, setxattr_in_a_denied_directory)
+{
+	EXPECT_DECIDED(RUN(op_setxattr, D "/ro"), ALLOW, "", W, "", 1);
+	EXPECT_DECIDED(RUN(op_setxattr, D "/ro/file"), DENY, "ro-dir", W,
+		       D "/ro/file", !has_xattr(D "/ro/file"));
+}
+
+TEST_F(ops, setxattr_monitored)
+{
+	EXPECT_DECIDED(RUN(op_setxattr, D "/mon"), MON, "w-mon", W, D "/mon",
+		       1);
+	EXPECT_TRUE(has_xattr(D "/mon"));
+}
+
+TEST_F(ops, setxattr_allowed)
+{
+	EXPECT_DECIDED(RUN(op_setxattr, D "/free"), ALLOW, "", W, "", 1);
+	EXPECT_TRUE(has_xattr(D "/free"));
+}
+
+TEST_F(ops, fsetxattr_on_a_descriptor_opened_before)
+{
+	EXPECT_DECIDED(run_fd(D "/deny", O_RDONLY, op_fd_fsetxattr), DENY,
+		       "w-deny", W, D "/deny", !has_xattr(D "/deny"));
+}
+
+TEST_F(ops, removexattr)
+{
+	ASSERT_EQ(0, setxattr(D "/deny", XA, "v", 1, 0));
+	EXPECT_DECIDED(RUN(op_removexattr, D "/deny"), DENY, "w-deny", W,
+		       D "/deny", has_xattr(D "/deny"));
+}
+
+TEST_F(ops, lremovexattr)
+{
+	ASSERT_EQ(0, setxattr(D "/deny", XA, "v", 1, 0));
+	EXPECT_DECIDED(RUN(op_lremovexattr, D "/deny"), DENY, "w-deny", W,
+		       D "/deny", has_xattr(D "/deny"));
+}
+
+TEST_F(ops, fremovexattr_on_a_descriptor_opened_before)
+{
+	ASSERT_EQ(0, setxattr(D "/deny", XA, "v", 1, 0));
+	EXPECT_DECIDED(run_fd(D "/deny", O_RDONLY, op_fd_fremovexattr), DENY,
+		       "w-deny", W, D "/deny", has_xattr(D "/deny"));
+}
+
+TEST_F(ops, setxattr_on_the_32bit_entry)
+{
+	if (!have_ia32())
+		SKIP(return, "no ia32 emulation");
+	EXPECT_DECIDED(RUN(op_ia32_setxattr, D "/deny"), DENY, "w-deny", W,
+		       D "/deny", !has_xattr(D "/deny"));
+}
+
+TEST_F(ops, fsetxattr_on_the_32bit_entry)
+{
+	if (!have_ia32())
+		SKIP(return, "no ia32 emulation");
+	EXPECT_DECIDED(run_fd(D "/deny", O_RDONLY, op_ia32_fsetxattr), DENY,
+		       "w-deny", W, D "/deny", !has_xattr(D "/deny"));
+}
+
+TEST_F(ops, removexattr_on_the_32bit_entry)
+{
+	if (!have_ia32())
+		SKIP(return, "no ia32 emulation");
+	ASSERT_EQ(0, setxattr(D "/deny", XA, "v", 1, 0));
+	EXPECT_DECIDED(RUN(op_ia32_removexattr, D "/deny"), DENY, "w-deny", W,
+		       D "/deny", has_xattr(D "/deny"));
+}
+
+TEST_F(ops, fremovexattr_on_the_32bit_entry)
+{
+	if (!have_ia32())
+		SKIP(return, "no ia32 emulation");
+	ASSERT_EQ(0, setxattr(D "/deny", XA, "v", 1, 0));
+	EXPECT_DECIDED(run_fd(D "/deny", O_RDONLY, op_ia32_fremovexattr),
+		       DENY, "w-deny", W, D "/deny", has_xattr(D "/deny"));
+}
+
 TEST_F(ops, exact_path_beats_its_directory)
 {
 	EXPECT_DECIDED(RUN(op_open, OPEN(D "/ro/ok", O_WRONLY)), ALLOW, "", W, "", 1);
@@ -768,6 +818,10 @@ TEST_F(ops, uncovered_process_is_not_checked)
 	EXPECT_EQ(0, run_in("", op_open, OPEN(D "/deny", O_WRONLY)));
 	EXPECT_EQ(0, run_in("", op_unlink, D "/ro/file"));
 	EXPECT_FALSE(exists(D "/ro/file"));
+	EXPECT_EQ(0, run_in("", op_setxattr, D "/deny"));
+	EXPECT_EQ(0, run_in("", op_removexattr, D "/deny"));
+	EXPECT_EQ(0, run_fd_in("", D "/deny", O_RDONLY, op_fd_fsetxattr));
+	EXPECT_TRUE(has_xattr(D "/deny"));
 	ASSERT_EQ(0, events(&e));
 	EXPECT_EQ(self->before.seq, e.seq);
 }
