@@ -678,10 +678,10 @@ struct crs_io_xattr {
 };
 
 /*
- * Both are first tried without blocking and come back at once with
- * -EAGAIN, to run again in a worker of the ring's owner (same cgroup,
- * mm and fs_struct): that run is the one checked, so that one event
- * stands for one operation.
+ * Issued without blocking (IO_URING_F_NONBLOCK), both only return -EAGAIN,
+ * to run again in a worker of the ring's owner (same cgroup, mm and
+ * fs_struct): that run is the one checked, so that one event stands for
+ * one operation.
  */
 int crs_hk_io_setxattr(struct io_kiocb *req, unsigned int issue_flags)
 {
