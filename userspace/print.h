@@ -8,7 +8,9 @@
 #define CRSCTL_PRINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 extern bool print_json;
 
@@ -32,16 +34,63 @@ void print_doc_end(void);
 void print_batch(bool on);
 void print_flush(void);
 
-void print_open_object(const char *key);
+/*
+ * The *_k functions take the key's length (0 for NULL) besides the key;
+ * the inline wrappers below pass it, worked out by the compiler for the
+ * literal keys crsctl uses, so that no line counts its keys again.
+ */
+void print_open_object_k(const char *key, size_t klen);
 void print_close_object(void);
-void print_open_array(const char *key);
+void print_open_array_k(const char *key, size_t klen);
 void print_close_array(void);
 
-void print_str(const char *key, const char *fmt, const char *val);
-void print_u64(const char *key, const char *fmt, uint64_t val);
-void print_s64(const char *key, const char *fmt, int64_t val);
-void print_bool(const char *key, const char *fmt, bool val);
-void print_null(const char *key, const char *fmt);
+void print_str_k(const char *key, size_t klen, const char *fmt,
+		 const char *val);
+void print_u64_k(const char *key, size_t klen, const char *fmt, uint64_t val);
+void print_s64_k(const char *key, size_t klen, const char *fmt, int64_t val);
+void print_bool_k(const char *key, size_t klen, const char *fmt, bool val);
+void print_null_k(const char *key, size_t klen, const char *fmt);
+
+static inline size_t print_klen(const char *key)
+{
+	return key ? strlen(key) : 0;
+}
+
+static inline void print_open_object(const char *key)
+{
+	print_open_object_k(key, print_klen(key));
+}
+
+static inline void print_open_array(const char *key)
+{
+	print_open_array_k(key, print_klen(key));
+}
+
+static inline void print_str(const char *key, const char *fmt, const char *val)
+{
+	print_str_k(key, print_klen(key), fmt, val);
+}
+
+static inline void print_u64(const char *key, const char *fmt, uint64_t val)
+{
+	print_u64_k(key, print_klen(key), fmt, val);
+}
+
+static inline void print_s64(const char *key, const char *fmt, int64_t val)
+{
+	print_s64_k(key, print_klen(key), fmt, val);
+}
+
+static inline void print_bool(const char *key, const char *fmt, bool val)
+{
+	print_bool_k(key, print_klen(key), fmt, val);
+}
+
+static inline void print_null(const char *key, const char *fmt)
+{
+	print_null_k(key, print_klen(key), fmt);
+}
+
 /* Text only: free text such as separators and newlines. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
