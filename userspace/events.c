@@ -27,6 +27,7 @@
 #include "cgroupfs.h"
 #include "crsctl.h"
 #include "doc.h"
+#include "events.h"
 #include "nl.h"
 #include "print.h"
 
@@ -39,14 +40,6 @@
 /* Datagrams read per recvmmsg(); the module packs up to 32 KiB in one. */
 #define EVENTS_VLEN	16
 #define EVENTS_DGRAM	(64 << 10)
-
-struct events {
-	uint64_t count;		/* stop after this many; 0: no limit */
-	uint64_t printed;
-	const char *cgroup;	/* path below the cgroup root, or NULL */
-	uint64_t last;		/* the highest seq accounted for */
-	int have_last;
-};
 
 static volatile sig_atomic_t stop;
 
@@ -83,12 +76,119 @@ static void account(struct events *st, uint64_t seq, int is_sync)
 }
 
 /*
+ * What nla_parse() does with a policy, at a fraction of its cost: at
+ * hundreds of thousands of events a second, libnl's parser was the largest
+ * part of reading one. want[type] is the least payload an attribute of
+ * that type needs, or ATTR_STR for a NUL-terminated string; one that does
+ * not fit it is left out, as if it had not been sent.
+ */
+#define ATTR_STR	(-1)
+
+static void attr_table(const struct nlattr **tb, const int8_t *want, int max,
+		       const void *head, int len)
+{
+	const struct nlattr *nla = head;
+
+	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
+	while (len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+	       nla->nla_len <= len) {
+		int type = nla->nla_type & NLA_TYPE_MASK;
+		int plen = nla->nla_len - NLA_HDRLEN;
+		const char *data = (const char *)nla + NLA_HDRLEN;
+
+		if (type > 0 && type <= max &&
+		    (want[type] == ATTR_STR ? plen > 0 && !data[plen - 1] :
+		     plen >= want[type]))
+			tb[type] = nla;
+		len -= NLA_ALIGN(nla->nla_len);
+		nla = (const struct nlattr *)((const char *)nla +
+					      NLA_ALIGN(nla->nla_len));
+	}
+}
+
+static const int8_t top_want[CRS_A_MAX + 1] = {
+	[CRS_A_EVENT] = 0,
+};
+
+static const int8_t event_want[CRS_EVENT_A_MAX + 1] = {
+	[CRS_EVENT_A_SEQ] = 8,
+	[CRS_EVENT_A_TIME] = 8,
+	[CRS_EVENT_A_TYPE] = 1,
+	[CRS_EVENT_A_ACTION] = 1,
+	[CRS_EVENT_A_ENFORCED] = 1,
+	[CRS_EVENT_A_POLICY] = ATTR_STR,
+	[CRS_EVENT_A_RULE] = ATTR_STR,
+	[CRS_EVENT_A_CGROUP_ID] = 8,
+	[CRS_EVENT_A_CGROUP] = ATTR_STR,
+	[CRS_EVENT_A_PID] = 4,
+	[CRS_EVENT_A_COMM] = ATTR_STR,
+	[CRS_EVENT_A_PROGRAM] = ATTR_STR,
+	[CRS_EVENT_A_PATH] = ATTR_STR,
+	[CRS_EVENT_A_DIRECTION] = 1,
+	[CRS_EVENT_A_ADDR] = 16,
+	[CRS_EVENT_A_PORT] = 2,
+	[CRS_EVENT_A_PROTOCOL] = 1,
+	[CRS_EVENT_A_SYSCALL] = ATTR_STR,
+	[CRS_EVENT_A_LOST] = 8,
+};
+
+static const int8_t arg_want[CRS_ARG_A_MAX + 1] = {
+	[CRS_ARG_A_KIND] = 1,
+	[CRS_ARG_A_INT] = 8,
+	[CRS_ARG_A_PATH] = ATTR_STR,
+};
+
+static const void *attr_data(const struct nlattr *nla)
+{
+	return (const char *)nla + NLA_HDRLEN;
+}
+
+static int attr_len(const struct nlattr *nla)
+{
+	return nla->nla_len - NLA_HDRLEN;
+}
+
+/* The value of an attribute attr_table() kept, or 0 if it is absent. */
+static uint8_t get_u8(const struct nlattr *nla)
+{
+	return nla ? *(const uint8_t *)attr_data(nla) : 0;
+}
+
+static uint16_t get_u16(const struct nlattr *nla)
+{
+	uint16_t v = 0;
+
+	if (nla)
+		memcpy(&v, attr_data(nla), sizeof(v));
+	return v;
+}
+
+static uint32_t get_u32(const struct nlattr *nla)
+{
+	uint32_t v = 0;
+
+	if (nla)
+		memcpy(&v, attr_data(nla), sizeof(v));
+	return v;
+}
+
+static uint64_t get_u64(const struct nlattr *nla)
+{
+	uint64_t v = 0;
+
+	/* Eight bytes from a four-byte aligned place: memcpy. */
+	if (nla)
+		memcpy(&v, attr_data(nla), sizeof(v));
+	return v;
+}
+
+/*
  * Kernel strings (paths, comm) are bytes, not necessarily UTF-8; print.c
  * makes them valid JSON.
  */
-static const char *str_attr(struct nlattr **tb, int attr)
+static const char *get_str(const struct nlattr *nla)
 {
-	return tb[attr] ? nla_get_string(tb[attr]) : NULL;
+	return nla ? attr_data(nla) : NULL;
 }
 
 static int in_cgroup(const char *path, const char *filter)
@@ -100,9 +200,9 @@ static int in_cgroup(const char *path, const char *filter)
 	return !strncmp(path, filter, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-static void print_args(struct nlattr *args)
+static void print_args(const struct nlattr *args)
 {
-	struct nlattr *arg;
+	const struct nlattr *arg;
 	int rem, i = 0;
 
 	print_open_array("args");
@@ -110,19 +210,20 @@ static void print_args(struct nlattr *args)
 	if (!args)
 		goto out;
 	nla_for_each_nested(arg, args, rem) {
-		struct nlattr *tb[CRS_ARG_A_MAX + 1];
+		const struct nlattr *tb[CRS_ARG_A_MAX + 1];
 		uint8_t kind;
 
-		if (nla_parse_nested(tb, CRS_ARG_A_MAX, arg, NULL) < 0 ||
-		    !tb[CRS_ARG_A_KIND])
+		attr_table(tb, arg_want, CRS_ARG_A_MAX, attr_data(arg),
+			   attr_len(arg));
+		if (!tb[CRS_ARG_A_KIND])
 			continue;
-		kind = nla_get_u8(tb[CRS_ARG_A_KIND]);
+		kind = get_u8(tb[CRS_ARG_A_KIND]);
 		if (kind == CRS_ARG_INT && tb[CRS_ARG_A_INT])
 			print_s64(NULL, i ? ",%" PRId64 : "%" PRId64,
-				  (int64_t)nla_get_u64(tb[CRS_ARG_A_INT]));
+				  (int64_t)get_u64(tb[CRS_ARG_A_INT]));
 		else if (kind == CRS_ARG_PATH && tb[CRS_ARG_A_PATH])
 			print_str(NULL, i ? ",%s" : "%s",
-				  nla_get_string(tb[CRS_ARG_A_PATH]));
+				  get_str(tb[CRS_ARG_A_PATH]));
 		else
 			print_null(NULL, i ? ",*" : "*");
 		i++;
@@ -132,21 +233,19 @@ out:
 	print_close_array();
 }
 
-static void print_network(struct nlattr **tb)
+static void print_network(const struct nlattr **tb)
 {
 	char addr[INET6_ADDRSTRLEN] = "";
 	uint8_t proto;
 
 	print_str("direction", "%s ",
-		  tb[CRS_EVENT_A_DIRECTION] &&
-		  nla_get_u8(tb[CRS_EVENT_A_DIRECTION]) == CRS_DIR_INBOUND ?
+		  get_u8(tb[CRS_EVENT_A_DIRECTION]) == CRS_DIR_INBOUND ?
 		  "inbound" : "outbound");
-	if (tb[CRS_EVENT_A_ADDR] && nla_len(tb[CRS_EVENT_A_ADDR]) == 16)
-		doc_ip_str(nla_data(tb[CRS_EVENT_A_ADDR]), addr, sizeof(addr));
+	if (tb[CRS_EVENT_A_ADDR] && attr_len(tb[CRS_EVENT_A_ADDR]) == 16)
+		doc_ip_str(attr_data(tb[CRS_EVENT_A_ADDR]), addr, sizeof(addr));
 	print_str("address", "address=%s ", addr[0] ? addr : NULL);
-	print_u64("port", "port=%" PRIu64 " ",
-		  tb[CRS_EVENT_A_PORT] ? nla_get_u16(tb[CRS_EVENT_A_PORT]) : 0);
-	proto = tb[CRS_EVENT_A_PROTOCOL] ? nla_get_u8(tb[CRS_EVENT_A_PROTOCOL]) : 0;
+	print_u64("port", "port=%" PRIu64 " ", get_u16(tb[CRS_EVENT_A_PORT]));
+	proto = get_u8(tb[CRS_EVENT_A_PROTOCOL]);
 	if (proto == 6)
 		print_str("protocol", "protocol=%s ", "tcp");
 	else if (proto == 17)
@@ -155,40 +254,37 @@ static void print_network(struct nlattr **tb)
 		print_u64("protocol", "protocol=%" PRIu64 " ", proto);
 }
 
-static void print_event(struct nlattr **tb, const char *cgroup)
+static void print_event(const struct nlattr **tb, const char *cgroup)
 {
 	char when[64];
-	uint8_t type = tb[CRS_EVENT_A_TYPE] ? nla_get_u8(tb[CRS_EVENT_A_TYPE]) : 0xff;
+	uint8_t type = tb[CRS_EVENT_A_TYPE] ? get_u8(tb[CRS_EVENT_A_TYPE]) : 0xff;
 
-	format_time(tb[CRS_EVENT_A_TIME] ? nla_get_u64(tb[CRS_EVENT_A_TIME]) : 0,
-		    when, sizeof(when));
+	format_time(get_u64(tb[CRS_EVENT_A_TIME]), when, sizeof(when));
 	print_doc_begin_object();
-	print_u64("seq", "#%" PRIu64 " ", nla_get_u64(tb[CRS_EVENT_A_SEQ]));
+	print_u64("seq", "#%" PRIu64 " ", get_u64(tb[CRS_EVENT_A_SEQ]));
 	print_str("time", "%s ", when);
 	print_str("type", "%s ", name_or_unknown(doc_type_name(type)));
 	print_str("action", "%s ",
 		  name_or_unknown(doc_action_name(tb[CRS_EVENT_A_ACTION] ?
-			  nla_get_u8(tb[CRS_EVENT_A_ACTION]) : 0xff)));
-	print_bool("enforced", "enforced=%s ", tb[CRS_EVENT_A_ENFORCED] &&
-		   nla_get_u8(tb[CRS_EVENT_A_ENFORCED]));
-	print_str("policy", "policy=%s ", str_attr(tb, CRS_EVENT_A_POLICY));
-	print_str("rule", "rule=%s ", str_attr(tb, CRS_EVENT_A_RULE));
+			  get_u8(tb[CRS_EVENT_A_ACTION]) : 0xff)));
+	print_bool("enforced", "enforced=%s ", get_u8(tb[CRS_EVENT_A_ENFORCED]));
+	print_str("policy", "policy=%s ", get_str(tb[CRS_EVENT_A_POLICY]));
+	print_str("rule", "rule=%s ", get_str(tb[CRS_EVENT_A_RULE]));
 	print_str("cgroup", "cgroup=%s ", cgroup);
-	print_u64("pid", "pid=%" PRIu64 " ",
-		  tb[CRS_EVENT_A_PID] ? nla_get_u32(tb[CRS_EVENT_A_PID]) : 0);
-	print_str("comm", "comm=%s ", str_attr(tb, CRS_EVENT_A_COMM));
-	print_str("program", "program=%s ", str_attr(tb, CRS_EVENT_A_PROGRAM));
+	print_u64("pid", "pid=%" PRIu64 " ", get_u32(tb[CRS_EVENT_A_PID]));
+	print_str("comm", "comm=%s ", get_str(tb[CRS_EVENT_A_COMM]));
+	print_str("program", "program=%s ", get_str(tb[CRS_EVENT_A_PROGRAM]));
 	switch (type) {
 	case CRS_RULE_FILE_READ:
 	case CRS_RULE_FILE_WRITE:
-		print_str("path", "path=%s ", str_attr(tb, CRS_EVENT_A_PATH));
+		print_str("path", "path=%s ", get_str(tb[CRS_EVENT_A_PATH]));
 		break;
 	case CRS_RULE_NET_OUT:
 	case CRS_RULE_NET_IN:
 		print_network(tb);
 		break;
 	case CRS_RULE_SYSCALL:
-		print_str("syscall", "syscall=%s ", str_attr(tb, CRS_EVENT_A_SYSCALL));
+		print_str("syscall", "syscall=%s ", get_str(tb[CRS_EVENT_A_SYSCALL]));
 		print_args(tb[CRS_EVENT_A_ARGS]);
 		break;
 	}
@@ -197,39 +293,20 @@ static void print_event(struct nlattr **tb, const char *cgroup)
 }
 
 /* One CRS_CMD_EVENT or CRS_CMD_EVENT_SYNC; returns 1 once --count is met. */
-/*
- * What nla_parse() does without a policy, at a fraction of its cost: at
- * hundreds of thousands of events a second it was the largest part of
- * reading one. Lengths are still checked (nla_ok).
- */
-static void attr_table(struct nlattr **tb, int max, struct nlattr *head,
-		       int len)
+static int handle(struct events *st, uint8_t cmd, const struct nlattr *event)
 {
-	struct nlattr *nla;
-	int rem;
-
-	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
-	nla_for_each_attr(nla, head, len, rem) {
-		int type = nla_type(nla);
-
-		if (type > 0 && type <= max)
-			tb[type] = nla;
-	}
-}
-
-static int handle(struct events *st, uint8_t cmd, struct nlattr *event)
-{
-	struct nlattr *tb[CRS_EVENT_A_MAX + 1];
+	const struct nlattr *tb[CRS_EVENT_A_MAX + 1];
 	char cgroup[PATH_MAX];
 	const char *rel;
 	uint64_t seq;
 
 	if (!event)
 		return 0;
-	attr_table(tb, CRS_EVENT_A_MAX, nla_data(event), nla_len(event));
+	attr_table(tb, event_want, CRS_EVENT_A_MAX, attr_data(event),
+		   attr_len(event));
 	if (!tb[CRS_EVENT_A_SEQ])
 		return 0;
-	seq = nla_get_u64(tb[CRS_EVENT_A_SEQ]);
+	seq = get_u64(tb[CRS_EVENT_A_SEQ]);
 	if (cmd == CRS_CMD_EVENT_SYNC) {
 		account(st, seq, 1);
 		return 0;
@@ -237,7 +314,7 @@ static int handle(struct events *st, uint8_t cmd, struct nlattr *event)
 	if (cmd != CRS_CMD_EVENT)
 		return 0;
 	account(st, seq, 0);
-	rel = str_attr(tb, CRS_EVENT_A_CGROUP);
+	rel = get_str(tb[CRS_EVENT_A_CGROUP]);
 	if (st->cgroup && (!rel || !in_cgroup(rel, st->cgroup)))
 		return 0;
 	if (!rel || cgroupfs_abs_path(rel, cgroup, sizeof(cgroup)))
@@ -273,20 +350,19 @@ static int status_seq_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-/* Parses one datagram of messages; returns 1 once --count is met. */
-static int handle_dgram(struct events *st, int family, void *buf, size_t len)
+int events_dgram(struct events *st, int family, const void *buf, size_t len)
 {
-	struct nlmsghdr *nlh;
+	const struct nlmsghdr *nlh;
 
 	for (nlh = buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
-		struct nlattr *attrs[CRS_A_MAX + 1];
-		struct genlmsghdr *g = NLMSG_DATA(nlh);
+		const struct nlattr *attrs[CRS_A_MAX + 1];
+		const struct genlmsghdr *g = NLMSG_DATA(nlh);
 
 		if (nlh->nlmsg_type != family ||
 		    nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 			continue;
-		attr_table(attrs, CRS_A_MAX,
-			   (struct nlattr *)((char *)g + GENL_HDRLEN),
+		attr_table(attrs, top_want, CRS_A_MAX,
+			   (const char *)g + GENL_HDRLEN,
 			   (int)(nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)));
 		if (handle(st, g->cmd, attrs[CRS_A_EVENT]))
 			return 1;
@@ -403,7 +479,7 @@ static int follow(struct events *st)
 			break;
 		}
 		for (i = 0; i < n; i++)
-			if (handle_dgram(st, family, iov[i].iov_base,
+			if (events_dgram(st, family, iov[i].iov_base,
 					 msgs[i].msg_len))
 				goto out;
 	}
