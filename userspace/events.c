@@ -87,22 +87,21 @@ static void account(struct events *st, uint64_t seq, int is_sync)
 static void attr_table(const struct nlattr **tb, const int8_t *want, int max,
 		       const void *head, int len)
 {
-	const struct nlattr *nla = head;
+	const char *p = head, *end = p + (len > 0 ? len : 0);
 
 	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
-	while (len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-	       nla->nla_len <= len) {
-		int type = nla->nla_type & NLA_TYPE_MASK;
-		int plen = nla->nla_len - NLA_HDRLEN;
-		const char *data = (const char *)nla + NLA_HDRLEN;
+	while (end - p >= NLA_HDRLEN) {
+		const struct nlattr *nla = (const struct nlattr *)p;
+		int alen = nla->nla_len, type = nla->nla_type & NLA_TYPE_MASK;
 
-		if (type > 0 && type <= max &&
-		    (want[type] == ATTR_STR ? plen > 0 && !data[plen - 1] :
-		     plen >= want[type]))
+		if (alen < NLA_HDRLEN || alen > end - p)
+			break;
+		/* Type 0 is unused: want[0] is 0 and tb[0] never read. */
+		if (type <= max &&
+		    (want[type] == ATTR_STR ? alen > NLA_HDRLEN && !p[alen - 1] :
+		     alen - NLA_HDRLEN >= want[type]))
 			tb[type] = nla;
-		len -= NLA_ALIGN(nla->nla_len);
-		nla = (const struct nlattr *)((const char *)nla +
-					      NLA_ALIGN(nla->nla_len));
+		p += NLA_ALIGN(alen);
 	}
 }
 
@@ -292,11 +291,31 @@ static void print_event(const struct nlattr **tb, const char *cgroup)
 	print_doc_end();
 }
 
+/*
+ * The absolute path of a cgroup, from its path below the mount. Events
+ * come in runs from the same cgroups: the last one is kept.
+ */
+static const char *abs_cgroup(const char *rel)
+{
+	static char last_rel[PATH_MAX], abs[PATH_MAX];
+	static bool have;
+	size_t n = strlen(rel);
+
+	if (n >= sizeof(last_rel))
+		return rel;
+	if (!have || memcmp(rel, last_rel, n + 1)) {
+		have = true;
+		if (cgroupfs_abs_path(rel, abs, sizeof(abs)))
+			memcpy(abs, rel, n + 1);
+		memcpy(last_rel, rel, n + 1);
+	}
+	return abs;
+}
+
 /* One CRS_CMD_EVENT or CRS_CMD_EVENT_SYNC; returns 1 once --count is met. */
 static int handle(struct events *st, uint8_t cmd, const struct nlattr *event)
 {
 	const struct nlattr *tb[CRS_EVENT_A_MAX + 1];
-	char cgroup[PATH_MAX];
 	const char *rel;
 	uint64_t seq;
 
@@ -317,9 +336,7 @@ static int handle(struct events *st, uint8_t cmd, const struct nlattr *event)
 	rel = get_str(tb[CRS_EVENT_A_CGROUP]);
 	if (st->cgroup && (!rel || !in_cgroup(rel, st->cgroup)))
 		return 0;
-	if (!rel || cgroupfs_abs_path(rel, cgroup, sizeof(cgroup)))
-		snprintf(cgroup, sizeof(cgroup), "%s", rel ? rel : "");
-	print_event(tb, cgroup);
+	print_event(tb, rel ? abs_cgroup(rel) : "");
 	st->printed++;
 	return st->count && st->printed >= st->count;
 }

@@ -242,18 +242,36 @@ static char *put_string(char *o, const char *str, size_t n)
 /* The most put_u64() or put_s64() writes. */
 #define NUM_ROOM	21
 
-/* v in decimal at o; returns the end. */
+/* v in decimal at o, two digits at a time; returns the end. */
 static char *put_u64(char *o, uint64_t v)
 {
-	char num[20];
-	int i = sizeof(num);
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
+	uint64_t t = v;
+	char *end, *p;
+	int n = 1;
 
-	do {
-		num[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	memcpy(o, num + i, sizeof(num) - i);
-	return o + sizeof(num) - i;
+	while (t >= 10) {
+		t /= 10;
+		n++;
+	}
+	end = o + n;
+	p = end;
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return end;
 }
 
 static char *put_s64(char *o, int64_t v)
@@ -261,14 +279,6 @@ static char *put_s64(char *o, int64_t v)
 	if (v < 0)
 		*o++ = '-';
 	return put_u64(o, v < 0 ? -(uint64_t)v : (uint64_t)v);
-}
-
-/* A number in text, where room is not made by the caller. */
-static void put_num(uint64_t v, bool is_signed)
-{
-	grow(NUM_ROOM);
-	out.len = (size_t)((is_signed ? put_s64(out.buf + out.len, (int64_t)v) :
-			    put_u64(out.buf + out.len, v)) - out.buf);
 }
 
 static void put_vprintf(const char *fmt, va_list ap)
@@ -318,33 +328,45 @@ enum conv { CONV_STR, CONV_U64, CONV_S64 };
 static void put_fmt(const char *fmt, enum conv conv, const char *s,
 		    uint64_t u)
 {
-	size_t start = out.len;
-	const char *p = fmt, *q;
+	size_t slen = conv == CONV_STR ? strlen(s) : 0;
+	const char *p = fmt;
+	bool used = false;
+	char *o;
 
+	/* Room for the format's bytes and for one value. */
+	grow(strlen(fmt) + (conv == CONV_STR ? slen : NUM_ROOM));
+	o = out.buf + out.len;
 	for (;;) {
-		q = strchrnul(p, '%');
-		put(p, (size_t)(q - p));
-		if (!*q)
+		if (!*p) {
+			out.len = (size_t)(o - out.buf);
 			return;
-		if (q[1] == '%') {
-			putc_('%');
-			p = q + 2;
-		} else if (q[1] == 's' && conv == CONV_STR) {
-			put(s, strlen(s));
-			p = q + 2;
-		} else if (q[1] == 'l' && q[2] == 'u' && conv == CONV_U64 &&
+		}
+		if (*p != '%') {
+			*o++ = *p++;
+		} else if (p[1] == '%') {
+			*o++ = '%';
+			p += 2;
+		} else if (used) {
+			break;
+		} else if (p[1] == 's' && conv == CONV_STR) {
+			memcpy(o, s, slen);
+			o += slen;
+			p += 2;
+			used = true;
+		} else if (p[1] == 'l' && p[2] == 'u' && conv == CONV_U64 &&
 			   !strcmp(PRIu64, "lu")) {
-			put_num(u, false);
-			p = q + 3;
-		} else if (q[1] == 'l' && q[2] == 'd' && conv == CONV_S64 &&
+			o = put_u64(o, u);
+			p += 3;
+			used = true;
+		} else if (p[1] == 'l' && p[2] == 'd' && conv == CONV_S64 &&
 			   !strcmp(PRId64, "ld")) {
-			put_num(u, true);
-			p = q + 3;
+			o = put_s64(o, (int64_t)u);
+			p += 3;
+			used = true;
 		} else {
 			break;
 		}
 	}
-	out.len = start;
 	if (conv == CONV_STR)
 		put_printf(fmt, s);
 	else if (conv == CONV_U64)
