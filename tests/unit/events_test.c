@@ -412,6 +412,16 @@ TEST(malformed_messages_are_not_trusted)
 	EXPECT_NE(NULL, strstr(out, "\"path\":null}\n"));
 	EXPECT_EQ(NULL, strstr(out, "\"seq\":99"));
 
+	/* A string ends at its first NUL, as a C string does. */
+	start(40);
+	event_head(41, CRS_RULE_FILE_READ, CRS_ACTION_DENY, NULL, "/web");
+	put_attr(CRS_EVENT_A_PATH, "/etc/hosts\0/etc/shadow", 23);
+	msg_end();
+	run(true, out, sizeof(out));
+	EXPECT_NE(NULL, strstr(out, "\"path\":\"/etc/hosts\"}\n"));
+	run(false, out, sizeof(out));
+	EXPECT_NE(NULL, strstr(out, " path=/etc/hosts \n"));
+
 	/* A seq shorter than a u64 makes no event at all. */
 	start(40);
 	msg_start(FAMILY, CRS_CMD_EVENT);
