@@ -382,10 +382,11 @@ static void put_fmt(const char *fmt, enum conv conv, const char *s,
  */
 static inline char *member(const char *key, size_t klen, size_t vmax)
 {
-	bool *first = &out.first[out.depth - 1];
+	bool *first;
 	char *o;
 
 	assert(out.depth > 0);
+	first = &out.first[out.depth - 1];
 	grow(1 + klen + 3 + vmax);
 	o = out.buf + out.len;
 	if (!*first)

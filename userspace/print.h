@@ -25,7 +25,9 @@ void print_doc_begin_array(void);
 void print_doc_end(void);
 
 /*
- * print_doc_end() writes and flushes each document as it ends. Between
+ * print_doc_end() writes each document as it ends, text outside one is
+ * written at once, and stdio's stdout is flushed before either, so that
+ * what went there first comes first. Between
  * print_batch(true) and print_batch(false) the documents are kept until
  * print_flush() writes them with one call: crsctl events prints what one
  * read brought and flushes before it waits again, so that no line ever
