@@ -48,6 +48,12 @@ per_event() {
 	[ "$2" -gt 0 ] && echo $(($1 / $2)) || echo 0
 }
 
+# ring_full: events the module dropped because its ring was full (the
+# sender fell behind the producers).
+ring_full() {
+	crsctl -j status | sed 's/.*"events_lost_buffer": *\([0-9]*\).*/\1/'
+}
+
 sent_plus_lost() {
 	crsctl -j status | sed 's/.*"events_sent": *\([0-9]*\).*"events_lost": *\([0-9]*\).*/\1 \2/' |
 		awk '{ print $1 + $2 }'
@@ -126,6 +132,7 @@ crsctl -j events --follow >"$OUT" &
 sub=$!
 sleep 1	# joined
 base=$(sent_plus_lost)
+full0=$(ring_full)
 flood || { bench_fail events-delivered "trigger"; kill "$sub"; return 1; }
 want=$((base + F_PRODUCED))
 # Delivery ends when everything is printed. The lost line for a gap at
@@ -148,7 +155,7 @@ if [ "$acc" -ne "$F_PRODUCED" ]; then
 	return 1
 fi
 bench_result events-delivered "$rate" events/s "$b_rate" \
-	"(nobody subscribed) json-to-file produced=$F_PRODUCED delivered=$delivered lost=$lost unreported=0 guest-ns/produced=$((d_ns / F_PRODUCED))" \
+	"(nobody subscribed) json-to-file produced=$F_PRODUCED delivered=$delivered lost=$lost unreported=0 guest-ns/produced=$((d_ns / F_PRODUCED)) ring-full=$(($(ring_full) - full0))" \
 	"crsctl-user-ns/event=$(per_event "$1" "$delivered") crsctl-sys-ns/event=$(per_event "$2" "$delivered")"
 rm -f "$OUT"
 
@@ -168,6 +175,7 @@ devnull() {
 	sleep 1	# joined
 	drops0=$(genl_sockets 9)
 	sent0=$(events_sent)
+	full0=$(ring_full)
 	base=$(sent_plus_lost)
 	flood || { bench_fail "events-$_name" "trigger"; kill "$sub"; return 1; }
 	want=$((base + F_PRODUCED))
@@ -180,7 +188,7 @@ devnull() {
 	wait "$sub"
 	delivered=$(($(events_sent) - sent0 - drops))
 	bench_result "events-$_name" "$((delivered * 1000000000 / d_ns))" events/s "$b_rate" \
-		"(nobody subscribed) produced=$F_PRODUCED delivered=$delivered dropped-by-socket=$drops" \
+		"(nobody subscribed) produced=$F_PRODUCED delivered=$delivered dropped-by-socket=$drops ring-full=$(($(ring_full) - full0))" \
 		"crsctl-user-ns/event=$(per_event "$1" "$delivered") crsctl-sys-ns/event=$(per_event "$2" "$delivered")"
 }
 
