@@ -253,12 +253,120 @@ static void print_network(const struct nlattr **tb)
 		print_u64("protocol", "protocol=%" PRIu64 " ", proto);
 }
 
+/* Copies a literal; returns the end. */
+#define LIT(o, lit)	((char *)memcpy((o), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
+
+/* One of crsctl's own words, or a time: nothing in it needs escaping. */
+static char *json_word(char *o, const char *word)
+{
+	size_t n = strlen(word);
+
+	*o++ = '"';
+	memcpy(o, word, n);
+	o += n;
+	*o++ = '"';
+	return o;
+}
+
+/* A string attribute, or null. */
+static char *json_attr(char *o, const struct nlattr *nla)
+{
+	return nla ? print_json_string(o, get_str(nla)) : LIT(o, "null");
+}
+
+/* The room json_attr() may need: the payload bounds the string. */
+static size_t attr_room(const struct nlattr *nla)
+{
+	return PRINT_STRING_ROOM(nla ? (size_t)attr_len(nla) : 4);
+}
+
+/*
+ * The JSON line of a file or network event, written at once: the same
+ * bytes that the print_*() calls of print_event() give (events_test
+ * holds both to what crsctl printed before), at a third of their cost.
+ * A flood of events is nearly all these.
+ */
+static void json_event(const struct nlattr **tb, const char *cgroup,
+		       uint8_t type, const char *when)
+{
+	char addr[INET6_ADDRSTRLEN] = "";
+	bool net = type == CRS_RULE_NET_OUT || type == CRS_RULE_NET_IN;
+	uint8_t proto;
+	char *o;
+
+	o = print_line_begin(512 + PRINT_STRING_ROOM(strlen(cgroup)) +
+			     attr_room(tb[CRS_EVENT_A_POLICY]) +
+			     attr_room(tb[CRS_EVENT_A_RULE]) +
+			     attr_room(tb[CRS_EVENT_A_COMM]) +
+			     attr_room(tb[CRS_EVENT_A_PROGRAM]) +
+			     (net ? 0 : attr_room(tb[CRS_EVENT_A_PATH])));
+	o = LIT(o, "{\"seq\":");
+	o = print_json_u64(o, get_u64(tb[CRS_EVENT_A_SEQ]));
+	o = LIT(o, ",\"time\":");
+	o = json_word(o, when);
+	o = LIT(o, ",\"type\":");
+	o = json_word(o, doc_type_name(type));
+	o = LIT(o, ",\"action\":");
+	o = json_word(o, name_or_unknown(doc_action_name(tb[CRS_EVENT_A_ACTION] ?
+				get_u8(tb[CRS_EVENT_A_ACTION]) : 0xff)));
+	if (get_u8(tb[CRS_EVENT_A_ENFORCED]))
+		o = LIT(o, ",\"enforced\":true,\"policy\":");
+	else
+		o = LIT(o, ",\"enforced\":false,\"policy\":");
+	o = json_attr(o, tb[CRS_EVENT_A_POLICY]);
+	o = LIT(o, ",\"rule\":");
+	o = json_attr(o, tb[CRS_EVENT_A_RULE]);
+	o = LIT(o, ",\"cgroup\":");
+	o = print_json_string(o, cgroup);
+	o = LIT(o, ",\"pid\":");
+	o = print_json_u64(o, get_u32(tb[CRS_EVENT_A_PID]));
+	o = LIT(o, ",\"comm\":");
+	o = json_attr(o, tb[CRS_EVENT_A_COMM]);
+	o = LIT(o, ",\"program\":");
+	o = json_attr(o, tb[CRS_EVENT_A_PROGRAM]);
+	if (!net) {
+		o = LIT(o, ",\"path\":");
+		o = json_attr(o, tb[CRS_EVENT_A_PATH]);
+		o = LIT(o, "}\n");
+		print_line_end(o);
+		return;
+	}
+	if (get_u8(tb[CRS_EVENT_A_DIRECTION]) == CRS_DIR_INBOUND)
+		o = LIT(o, ",\"direction\":\"inbound\",\"address\":");
+	else
+		o = LIT(o, ",\"direction\":\"outbound\",\"address\":");
+	if (tb[CRS_EVENT_A_ADDR] && attr_len(tb[CRS_EVENT_A_ADDR]) == 16)
+		doc_ip_str(attr_data(tb[CRS_EVENT_A_ADDR]), addr, sizeof(addr));
+	o = addr[0] ? json_word(o, addr) : LIT(o, "null");
+	o = LIT(o, ",\"port\":");
+	o = print_json_u64(o, get_u16(tb[CRS_EVENT_A_PORT]));
+	proto = get_u8(tb[CRS_EVENT_A_PROTOCOL]);
+	if (proto == 6) {
+		o = LIT(o, ",\"protocol\":\"tcp\"}\n");
+	} else if (proto == 17) {
+		o = LIT(o, ",\"protocol\":\"udp\"}\n");
+	} else {
+		o = LIT(o, ",\"protocol\":");
+		o = print_json_u64(o, proto);
+		o = LIT(o, "}\n");
+	}
+	print_line_end(o);
+}
+
 static void print_event(const struct nlattr **tb, const char *cgroup)
 {
 	char when[64];
 	uint8_t type = tb[CRS_EVENT_A_TYPE] ? get_u8(tb[CRS_EVENT_A_TYPE]) : 0xff;
 
 	format_time(get_u64(tb[CRS_EVENT_A_TIME]), when, sizeof(when));
+	switch (print_json ? type : 0xff) {
+	case CRS_RULE_FILE_READ:
+	case CRS_RULE_FILE_WRITE:
+	case CRS_RULE_NET_OUT:
+	case CRS_RULE_NET_IN:
+		json_event(tb, cgroup, type, when);
+		return;
+	}
 	print_doc_begin_object();
 	print_u64("seq", "#%" PRIu64 " ", get_u64(tb[CRS_EVENT_A_SEQ]));
 	print_str("time", "%s ", when);

@@ -156,15 +156,13 @@ static inline uint64_t load_short(const unsigned char *s, size_t r)
 	return v | BYTES(' ') << shift;
 }
 
-/* The room put_string() needs for a string of n bytes. */
-#define STRING_ROOM(n)	(6 * (n) + 2 + 8)
-
 /*
  * A JSON string of the n bytes at str, written at o; returns its end.
  * Paths and names come from the kernel as bytes; what is not valid UTF-8
  * becomes U+FFFD rather than invalid JSON. The caller has made room for
- * the worst case (every byte escaped, and a whole word stored at the
- * end); plain bytes, nearly all of them, are copied a word at a time.
+ * the worst case, PRINT_STRING_ROOM(n) (every byte escaped, and a whole
+ * word stored at the end); plain bytes, nearly all of them, are copied a
+ * word at a time.
  */
 static char *put_string(char *o, const char *str, size_t n)
 {
@@ -238,9 +236,6 @@ static char *put_string(char *o, const char *str, size_t n)
 	*o++ = '"';
 	return o;
 }
-
-/* The most put_u64() or put_s64() writes. */
-#define NUM_ROOM	21
 
 /* v in decimal at o, two digits at a time; returns the end. */
 static char *put_u64(char *o, uint64_t v)
@@ -334,7 +329,7 @@ static void put_fmt(const char *fmt, enum conv conv, const char *s,
 	char *o;
 
 	/* Room for the format's bytes and for one value. */
-	grow(strlen(fmt) + (conv == CONV_STR ? slen : NUM_ROOM));
+	grow(strlen(fmt) + (conv == CONV_STR ? slen : PRINT_NUM_ROOM));
 	o = out.buf + out.len;
 	for (;;) {
 		if (!*p) {
@@ -498,6 +493,30 @@ void print_doc_end(void)
 		print_flush();
 }
 
+char *print_line_begin(size_t n)
+{
+	assert(out.depth == 0);
+	grow(n);
+	return out.buf + out.len;
+}
+
+void print_line_end(char *end)
+{
+	out.len = (size_t)(end - out.buf);
+	if (!out.batch)
+		print_flush();
+}
+
+char *print_json_string(char *o, const char *s)
+{
+	return put_string(o, s, strlen(s));
+}
+
+char *print_json_u64(char *o, uint64_t v)
+{
+	return put_u64(o, v);
+}
+
 void print_open_object_k(const char *key, size_t klen)
 {
 	if (print_json)
@@ -534,7 +553,7 @@ void print_str_k(const char *key, size_t klen, const char *fmt,
 			return;
 		}
 		n = strlen(val);
-		o = member(key, klen, STRING_ROOM(n));
+		o = member(key, klen, PRINT_STRING_ROOM(n));
 		member_end(put_string(o, val, n));
 	} else if (fmt) {
 		put_fmt(fmt, CONV_STR, val ? val : "-", 0);
@@ -545,7 +564,7 @@ void print_str_k(const char *key, size_t klen, const char *fmt,
 void print_u64_k(const char *key, size_t klen, const char *fmt, uint64_t val)
 {
 	if (print_json) {
-		member_end(put_u64(member(key, klen, NUM_ROOM), val));
+		member_end(put_u64(member(key, klen, PRINT_NUM_ROOM), val));
 	} else if (fmt) {
 		put_fmt(fmt, CONV_U64, NULL, val);
 		text_done();
@@ -555,7 +574,7 @@ void print_u64_k(const char *key, size_t klen, const char *fmt, uint64_t val)
 void print_s64_k(const char *key, size_t klen, const char *fmt, int64_t val)
 {
 	if (print_json) {
-		member_end(put_s64(member(key, klen, NUM_ROOM), val));
+		member_end(put_s64(member(key, klen, PRINT_NUM_ROOM), val));
 	} else if (fmt) {
 		put_fmt(fmt, CONV_S64, NULL, (uint64_t)val);
 		text_done();

@@ -93,6 +93,22 @@ static inline void print_null(const char *key, const char *fmt)
 	print_null_k(key, print_klen(key), fmt);
 }
 
+/*
+ * For the one caller that writes whole JSON lines itself, crsctl events
+ * -j at hundreds of thousands of lines a second: print_line_begin() makes
+ * room for n bytes and returns where they go; print_line_end() takes the
+ * end of what was written there and writes it as print_doc_end() would.
+ * print_json_string() writes s as a JSON string, quotes included, in at
+ * most PRINT_STRING_ROOM(strlen(s)) bytes; print_json_u64() writes at
+ * most PRINT_NUM_ROOM. Both return the end.
+ */
+#define PRINT_STRING_ROOM(n)	(6 * (n) + 2 + 8)
+#define PRINT_NUM_ROOM		21
+char *print_line_begin(size_t n);
+void print_line_end(char *end);
+char *print_json_string(char *o, const char *s);
+char *print_json_u64(char *o, uint64_t v);
+
 /* Text only: free text such as separators and newlines. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

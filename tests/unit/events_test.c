@@ -309,6 +309,37 @@ TEST(network_events_null_rule_and_mapped_address)
 			    "port=80 protocol=udp \n"), out);
 }
 
+/* What a module might leave out: each has its place in the line. */
+TEST(missing_attributes_print_as_before)
+{
+	char out[4096];
+
+	start(40);
+	msg_start(FAMILY, CRS_CMD_EVENT);
+	put_u64(CRS_EVENT_A_SEQ, 41);
+	put_u8(CRS_EVENT_A_TYPE, CRS_RULE_NET_IN);
+	put_u8(CRS_EVENT_A_ACTION, 77);
+	put_u8(CRS_EVENT_A_DIRECTION, CRS_DIR_INBOUND);
+	put_u8(CRS_EVENT_A_PROTOCOL, 17);
+	msg_end();
+	msg_start(FAMILY, CRS_CMD_EVENT);
+	put_u64(CRS_EVENT_A_SEQ, 42);
+	put_u8(CRS_EVENT_A_TYPE, CRS_RULE_FILE_READ);
+	put_str(CRS_EVENT_A_CGROUP, "/");
+	msg_end();
+	run(true, out, sizeof(out));
+	EXPECT_STREQ(expand("{\"seq\":41,\"time\":\"1970-01-01T00:00:00.000000Z\","
+			    "\"type\":\"network-inbound\",\"action\":\"unknown\",\"enforced\":false,"
+			    "\"policy\":null,\"rule\":null,\"cgroup\":\"\","
+			    "\"pid\":0,\"comm\":null,\"program\":null,"
+			    "\"direction\":\"inbound\",\"address\":null,"
+			    "\"port\":0,\"protocol\":\"udp\"}\n"
+			    "{\"seq\":42,\"time\":\"1970-01-01T00:00:00.000000Z\","
+			    "\"type\":\"file-read\",\"action\":\"unknown\",\"enforced\":false,"
+			    "\"policy\":null,\"rule\":null,\"cgroup\":\"@\","
+			    "\"pid\":0,\"comm\":null,\"program\":null,\"path\":null}\n"), out);
+}
+
 TEST(syscall_event_args)
 {
 	char out[4096];
