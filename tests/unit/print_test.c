@@ -72,6 +72,32 @@ TEST(text_line_uses_the_formats)
 		     out);
 }
 
+static void text_formats(void)
+{
+	/* Outside a document, text is out before what stdio prints next. */
+	print_text("%-4s|", "ab");
+	printf("stdio|");
+	print_doc_begin_object();
+	print_str("a", "%s 100%% ", "x");
+	print_u64("b", "%5" PRIu64 "|", 42);
+	print_s64("c", "%" PRId64 "|", INT64_MIN);
+	print_u64("d", "%" PRIu64 "|", UINT64_MAX);
+	print_bool("e", "<%s>", false);
+	print_null("f", "%s-as-is|");
+	print_text("%zu\n", (size_t)7);
+	print_doc_end();
+}
+
+TEST(text_formats_fast_and_slow)
+{
+	char out[512];
+
+	print_json = false;
+	capture(text_formats, out, sizeof(out));
+	EXPECT_STREQ("ab  |stdio|x 100%    42|-9223372036854775808|"
+		     "18446744073709551615|<false>%s-as-is|7\n", out);
+}
+
 static void strings(void)
 {
 	print_doc_begin_array();
@@ -91,6 +117,49 @@ TEST(strings_are_escaped_and_invalid_utf8_replaced)
 	EXPECT_STREQ("[\"quote\\\" backslash\\\\ nl\\n tab\\t ctl\\u0001\","
 		     "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7\","
 		     "\"a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\"]\n", out);
+}
+
+/*
+ * Strings are scanned a word at a time: every byte that needs care is
+ * tried alone at every position of strings of every length up to 24, so
+ * that it falls in a whole word, in the tail and at the edges of both.
+ */
+static const char *const specials[] = {
+	"\"", "\\", "\n", "\x01", "\x1f", "\xc3\xa9", "\xff",
+};
+static const char *const escaped[] = {
+	"\\\"", "\\\\", "\\n", "\\u0001", "\\u001f", "\xc3\xa9", "\xef\xbf\xbd",
+};
+static char one_in[64];
+
+static void one_string(void)
+{
+	print_doc_begin_array();
+	print_str(NULL, NULL, one_in);
+	print_doc_end();
+}
+
+TEST(every_special_byte_at_every_position)
+{
+	char out[256], want[256];
+	size_t k, len, pos;
+
+	print_json = true;
+	for (k = 0; k < sizeof(specials) / sizeof(specials[0]); k++)
+		for (len = 0; len <= 24; len++)
+			for (pos = 0; pos <= len; pos++) {
+				memset(one_in, 'a', len);
+				strcpy(one_in + pos, specials[k]);
+				memset(one_in + pos + strlen(specials[k]), 'b', len - pos);
+				one_in[len + strlen(specials[k])] = '\0';
+				snprintf(want, sizeof(want), "[\"%.*s%s%.*s\"]\n",
+					 (int)pos, one_in, escaped[k], (int)(len - pos),
+					 one_in + pos + strlen(specials[k]));
+				capture(one_string, out, sizeof(out));
+				ASSERT_STREQ(want, out) {
+					TH_LOG("special %zu at %zu of %zu", k, pos, len);
+				}
+			}
 }
 
 static void two_docs(void)
