@@ -280,6 +280,7 @@ int crs_event_init(void);
 void crs_event_start(void);
 void crs_event_stop(void);
 void crs_event_exit(void);
+int crs_nl_event_dump_start(struct netlink_callback *cb);
 int crs_nl_event_dump(struct sk_buff *skb, struct netlink_callback *cb);
 void crs_event_stats(u64 *sent, u64 *lost);
 void crs_event_stats_lost(u64 *rate, u64 *buffer, u64 *nomem, u64 *seq);

@@ -113,9 +113,10 @@ static struct {
 	u64 synced_lost;
 	unsigned int sync_repeat;	/* syncs still to send for them */
 
-	/* Protects hist, which only process context touches. */
+	/* Protects hist and hist_max, which only process context touches. */
 	struct mutex hist_lock;
 	struct crs_event_ring hist;
+	u32 hist_max;			/* the largest alen it ever held */
 } crs_ev;
 
 static u64 crs_event_lost(void)
@@ -291,7 +292,7 @@ static void crs_event_irq_work(struct irq_work *w)
  * written; the record shrinks to fit).
  */
 static size_t crs_ev_need(const struct crs_event_info *ev, const size_t *slen,
-			  int nstr)
+			  int nstr, const size_t *alen)
 {
 	size_t need = NLA_HDRLEN;		/* CRS_A_EVENT */
 	int i;
@@ -310,7 +311,7 @@ static size_t crs_ev_need(const struct crs_event_info *ev, const size_t *slen,
 		for (i = 0; i < ev->nargs && i < CRS_SYSCALL_ARGS; i++)
 			need += NLA_HDRLEN + nla_total_size(sizeof(u8)) +
 				nla_total_size(max_t(size_t, sizeof(u64),
-						     crs_ev_slen(ev->args[i].path) + 1));
+						     alen[i] + 1));
 	}
 	return ALIGN(sizeof(struct crs_event_rec) + need, 8);
 }
@@ -318,7 +319,7 @@ static size_t crs_ev_need(const struct crs_event_info *ev, const size_t *slen,
 /* The rest of the event, after the sequence number and the time. */
 static void *crs_ev_encode(void *p, const struct crs_event_info *ev,
 			   const char *const *strs, const int *types,
-			   const size_t *slen, int nstr)
+			   const size_t *slen, int nstr, const size_t *alen)
 {
 	bool net = ev->type == CRS_RULE_NET_OUT || ev->type == CRS_RULE_NET_IN;
 	struct cgroup *cgrp;
@@ -344,6 +345,7 @@ static void *crs_ev_encode(void *p, const struct crs_event_info *ev,
 			continue;
 		}
 		cpath = p + NLA_HDRLEN;
+		cpath[0] = '\0';	/* cgroup_path() may fail before writing */
 		n = cgroup_path(cgrp, cpath, CRS_EV_STR_MAX + 1);
 		if (n < 0 || n > CRS_EV_STR_MAX)
 			n = strnlen(cpath, CRS_EV_STR_MAX);
@@ -370,7 +372,7 @@ static void *crs_ev_encode(void *p, const struct crs_event_info *ev,
 				p = crs_ev_u64(p, CRS_ARG_A_INT, arg->val);
 			else if (arg->kind == CRS_ARG_PATH && arg->path)
 				p = crs_ev_str(p, CRS_ARG_A_PATH, arg->path,
-					       crs_ev_slen(arg->path));
+					       alen[i]);
 			p = crs_ev_nest_end(an, p);
 		}
 		p = crs_ev_nest_end(nest, p);
@@ -389,6 +391,11 @@ u64 crs_event_report(const struct crs_event_info *ev)
 	const char *strs[ARRAY_SIZE(types)];
 	struct crs_event_ring *ring = &crs_ev.ring;
 	size_t slen[ARRAY_SIZE(types)];
+	/*
+	 * Every length is taken once: the room reserved is what is written,
+	 * even were a string to change meanwhile.
+	 */
+	size_t alen[CRS_SYSCALL_ARGS] = { 0 };
 	struct crs_event_rec *rec;
 	u64 need, pos, skip, seq;
 	unsigned long flags;
@@ -426,7 +433,10 @@ u64 crs_event_report(const struct crs_event_info *ev)
 	strs[6] = ev->syscall;
 	for (i = 0; i < ARRAY_SIZE(strs); i++)
 		slen[i] = crs_ev_slen(strs[i]);
-	need = crs_ev_need(ev, slen, ARRAY_SIZE(strs));
+	for (i = 0; i < ev->nargs && i < CRS_SYSCALL_ARGS; i++)
+		if (ev->args[i].kind == CRS_ARG_PATH)
+			alen[i] = crs_ev_slen(ev->args[i].path);
+	need = crs_ev_need(ev, slen, ARRAY_SIZE(strs), alen);
 
 	spin_lock_irqsave(&crs_ev.lock, flags);
 	pos = ring->head & (ring->size - 1);
@@ -448,7 +458,7 @@ u64 crs_event_report(const struct crs_event_info *ev)
 	p = rec->attrs + NLA_HDRLEN;
 	p = crs_ev_u64(p, CRS_EVENT_A_SEQ, seq);
 	p = crs_ev_u64(p, CRS_EVENT_A_TIME, ktime_get_real_ns());
-	p = crs_ev_encode(p, ev, strs, types, slen, ARRAY_SIZE(strs));
+	p = crs_ev_encode(p, ev, strs, types, slen, ARRAY_SIZE(strs), alen);
 	p = crs_ev_nest_end(nest, p);
 	rec->alen = p - (void *)rec->attrs;
 	rec->len = ALIGN(p - (void *)rec, 8);
@@ -499,6 +509,7 @@ static void crs_event_hist_add(const struct crs_event_rec *rec)
 	}
 	memcpy(h->buf + pos, rec, rec->len);
 	h->head += skip + rec->len;
+	crs_ev.hist_max = max(crs_ev.hist_max, rec->alen);
 }
 
 static void crs_event_send(struct sk_buff *skb)
@@ -667,6 +678,21 @@ out:
 	mutex_unlock(&crs_ev.drain_lock);
 }
 
+int crs_nl_event_dump_start(struct netlink_callback *cb)
+{
+	int err;
+
+	err = crs_nl_check_perm(cb->skb, cb->extack);
+	if (err)
+		return err;
+	/* The largest event kept must fit in one dump buffer. */
+	mutex_lock(&crs_ev.hist_lock);
+	cb->min_dump_alloc = max_t(u32, cb->min_dump_alloc,
+				   crs_ev.hist_max + NLMSG_HDRLEN + GENL_HDRLEN);
+	mutex_unlock(&crs_ev.hist_lock);
+	return 0;
+}
+
 int crs_nl_event_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct crs_event_ring *h = &crs_ev.hist;
@@ -688,8 +714,14 @@ int crs_nl_event_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (rec->seq > last) {
 			if (crs_event_fill(skb, rec, NETLINK_CB(cb->skb).portid,
-					   cb->nlh->nlmsg_seq, NLM_F_MULTI))
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI) &&
+			    skb->len)
 				break;
+			/*
+			 * Not even alone in a buffer: a record larger than
+			 * any when the dump began. Returning nothing would
+			 * end the dump; it goes on without that one.
+			 */
 			last = rec->seq;
 		}
 		pos += rec->len;
@@ -707,7 +739,8 @@ static int crs_event_ring_init(struct crs_event_ring *ring, unsigned int size,
 		pr_err("%s must be a power of two of at least 64 KiB\n", param);
 		return -EINVAL;
 	}
-	ring->buf = vmalloc(size);
+	/* Zeroed: no byte of it goes out that an event did not write. */
+	ring->buf = vzalloc(size);
 	if (!ring->buf)
 		return -ENOMEM;
 	ring->size = size;

@@ -188,7 +188,7 @@ static int name##_dumpit(struct sk_buff *skb, struct netlink_callback *cb) \
 CRS_NL_DUMP(crs_nl_policy, crs_nl_dump_start, crs_nl_policy_dump)
 CRS_NL_DUMP(crs_nl_rule, crs_nl_rule_dump_start, crs_nl_rule_dump)
 CRS_NL_DUMP(crs_nl_attach, crs_nl_dump_start, crs_nl_attach_dump)
-CRS_NL_DUMP(crs_nl_event, crs_nl_dump_start, crs_nl_event_dump)
+CRS_NL_DUMP(crs_nl_event, crs_nl_event_dump_start, crs_nl_event_dump)
 
 /* A refused rule dump never pinned a version: nothing to release. */
 static int crs_nl_rule_done(struct netlink_callback *cb)
