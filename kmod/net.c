@@ -11,8 +11,9 @@
  * - A raw socket writing its own IP header (IP_HDRINCL, IPPROTO_RAW) sends
  *   to the address in that header, which the socket hooks do not see: a
  *   netfilter LOCAL_OUT hook decides it, registered in every namespace,
- *   present and future, through register_pernet_subsys(). NF_DROP there
- *   makes the sendmsg() fail with EPERM, before the packet leaves.
+ *   present and future, through register_pernet_subsys(), once a covered
+ *   process has made a raw socket (crs_net_nf_wait()). NF_DROP there makes
+ *   the sendmsg() fail with EPERM, before the packet leaves.
  * - Inbound TCP: security_inet_conn_request(), where the listener decides
  *   on a SYN (syncookies too): a refusal drops the SYN, so no connection is
  *   ever established and accept() never sees it.
@@ -384,7 +385,6 @@ static s32 crs_ntab_decide(const struct crs_ntab *t,
 struct crs_sk_owner {
 	struct rhash_head node;
 	const struct sock *sk;
-	u64 id;			/* unique: the decision cache's key */
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	struct rcu_head rcu;
@@ -401,7 +401,12 @@ static const struct rhashtable_params crs_owner_params = {
 
 static struct rhashtable crs_owners;
 static bool crs_owners_ready;		/* crs_lock */
-static atomic64_t crs_owner_ids;
+/* Increases when the records are dropped (crs_net_idle_fn()). */
+static u32 crs_owners_epoch;
+
+/* The netfilter hooks are in; they failed to be (crs_net_nf_wait()). */
+static bool crs_net_nf_on;		/* crs_lock; read locklessly */
+static bool crs_net_nf_failed;		/* crs_lock; read locklessly */
 
 static struct crs_sk_owner *crs_owner_find(const struct sock *sk)
 {
@@ -414,17 +419,22 @@ static struct crs_sk_owner *crs_owner_find(const struct sock *sk)
 
 /*
  * The last outbound check this CPU allowed without an event, and all the
- * decision depended on. The program's identity is the creator's record,
- * or the sender's mm and executable where there is none; it is left out
- * when no network rule names a program. att NULL: nothing cached.
+ * decision depended on. Where network rules name programs, the program
+ * is that of the socket's creator, whose record is found by the socket,
+ * or the sender's where there is none: the key holds the socket (its
+ * inode number too, as a freed socket's memory is reused), the records'
+ * epoch, and the sender's mm and executable, so that a hit needs no
+ * lookup. att NULL: nothing cached.
  */
 struct crs_net_key {
 	const struct crs_attach *att;
+	const struct sock *sk;
 	const void *mm;
 	const void *exe;
-	u64 owner;
 	u64 hi, lo;
 	u32 generation;
+	u32 ino;
+	u32 epoch;
 	u16 port;
 	u8 protocol;
 	u8 mode;		/* att->mode, not what it resolves to */
@@ -458,6 +468,73 @@ static u8 crs_mode_of(u8 att_mode, const struct crs_policy_ver *ver)
 static struct cgroup *crs_sk_cgroup(const struct sock *sk)
 {
 	return sock_cgroup_ptr((struct sock_cgroup_data *)&sk->sk_cgrp_data);
+}
+
+/*
+ * A socket holds its cgroup, and the root cannot be attached: a socket of
+ * the root cgroup (the host's, and the kernel's own) leaves here, without
+ * RCU or the attachment lookup.
+ */
+static bool crs_sk_maybe_covered(const struct sock *sk)
+{
+	return crs_sk_cgroup(sk)->level;
+}
+
+static u8 crs_sk_protocol(const struct sock *sk)
+{
+	/* MPTCP is TCP on the wire. */
+	return sk->sk_protocol == IPPROTO_MPTCP ? IPPROTO_TCP : sk->sk_protocol;
+}
+
+static bool crs_sk_inet(const struct sock *sk)
+{
+	return sk && (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
+}
+
+static bool crs_sk_hdrincl(const struct sock *sk)
+{
+#ifdef inet_test_bit
+	return sk->sk_type == SOCK_RAW && inet_test_bit(HDRINCL, sk);
+#else
+	return sk->sk_type == SOCK_RAW && inet_sk(sk)->hdrincl;
+#endif
+}
+
+/*
+ * The destination of a sockaddr the kernel copied in; false for what is
+ * not an IPv4 or IPv6 address (the kernel refuses or disconnects).
+ */
+static bool crs_sockaddr_op(const struct sock *sk, const struct sockaddr *sa,
+			    int len, struct crs_net_op *op)
+{
+	const struct sockaddr_in *sin = (const void *)sa;
+	const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+	if (!sa || len < (int)sizeof(sa->sa_family))
+		return false;
+	switch (sa->sa_family) {
+	case AF_INET:
+		if (len < (int)sizeof(*sin))
+			return false;
+		op->hi = 0;
+		op->lo = 0xffff00000000ULL | be32_to_cpu(sin->sin_addr.s_addr);
+		op->port = be16_to_cpu(sin->sin_port);
+		break;
+	case AF_INET6:
+		if (len < SIN6_LEN_RFC2133)
+			return false;
+		op->hi = crs_be64(&sin6->sin6_addr.s6_addr[0]);
+		op->lo = crs_be64(&sin6->sin6_addr.s6_addr[8]);
+		op->port = be16_to_cpu(sin6->sin6_port);
+		break;
+	default:
+		return false;
+	}
+	op->protocol = crs_sk_protocol(sk);
+	if (!crs_proto_ports(op->protocol))
+		op->port = 0;
+	op->dir = CRS_DIR_OUTBOUND;
+	return true;
 }
 
 /* The current process's program into buf (PATH_MAX); NULL if none. */
@@ -564,16 +641,21 @@ out:
 	return ret;
 }
 
-/* A covered socket's outbound operation; caller holds rcu_read_lock(). */
+/*
+ * A covered socket's outbound operation, to sa or, for a packet, where
+ * op says. Caller holds rcu_read_lock().
+ */
 static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
+			       const struct sockaddr *sa, int len,
 			       const struct crs_net_op *op)
 {
 	const struct crs_policy_ver *ver = rcu_dereference(att->policy->ver);
 	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
-	const struct crs_sk_owner *owner = NULL;
 	u8 att_mode = READ_ONCE(att->mode);
 	u8 mode = crs_mode_of(att_mode, ver);
+	const struct mm_struct *mm;
 	struct crs_net_key key;
+	struct crs_net_op sop;
 	bool hit;
 	int ret;
 
@@ -582,6 +664,11 @@ static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
 	if (ver->def_network == CRS_ACTION_ALLOW &&
 	    !(t && (t->dirs & BIT(CRS_DIR_OUTBOUND))))
 		return 0;
+	if (!op) {
+		if (!crs_sockaddr_op(sk, sa, len, &sop))
+			return 0;
+		op = &sop;
+	}
 	if (!in_task())
 		return crs_net_decide(att, ver, mode, sk, crs_owner_find(sk),
 				      op, NULL);
@@ -596,116 +683,48 @@ static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
 	key.port = op->port;
 	key.protocol = op->protocol;
 	if (t && crs_mtab_programs(t->progs)) {
-		owner = crs_owner_find(sk);
-		if (owner) {
-			key.owner = owner->id;
-		} else if (!(current->flags & PF_KTHREAD) && current->mm) {
-			key.mm = current->mm;
-			key.exe = rcu_access_pointer(current->mm->exe_file);
-		} else {
-			/* No program: nothing to keep it by. */
-			return crs_net_decide(att, ver, mode, sk, NULL, op,
-					      NULL);
-		}
+		mm = current->flags & PF_KTHREAD ? NULL : current->mm;
+		key.sk = sk;
+		key.ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
+		key.epoch = READ_ONCE(crs_owners_epoch);
+		key.mm = mm;
+		key.exe = mm ? rcu_access_pointer(mm->exe_file) : NULL;
 	}
 	preempt_disable();
 	hit = crs_net_key_eq(this_cpu_ptr(&crs_net_cache), &key);
 	preempt_enable();
 	if (hit)
 		return 0;
-	/*
-	 * Events name the creator: find it when not found above (then no
-	 * rule names a program, and the decision does not depend on it).
-	 */
-	if (!owner)
-		owner = crs_owner_find(sk);
 	/* The cache is written on this CPU. */
 	preempt_disable();
-	ret = crs_net_decide(att, ver, mode, sk, owner, op, &key);
+	ret = crs_net_decide(att, ver, mode, sk, crs_owner_find(sk), op, &key);
 	preempt_enable();
 	return ret;
 }
 
-static int crs_net_out(const struct sock *sk, const struct crs_net_op *op)
+static int crs_net_out(const struct sock *sk, const struct sockaddr *sa,
+		       int len, const struct crs_net_op *op)
 {
 	struct crs_attach *att;
 	int ret = 0;
 
+	if (!crs_sk_maybe_covered(sk))
+		return 0;
 	rcu_read_lock();
 	att = crs_attach_lookup(crs_sk_cgroup(sk));
 	if (unlikely(att))
-		ret = crs_net_out_covered(att, sk, op);
+		ret = crs_net_out_covered(att, sk, sa, len, op);
 	rcu_read_unlock();
 	return ret;
-}
-
-static u8 crs_sk_protocol(const struct sock *sk)
-{
-	/* MPTCP is TCP on the wire. */
-	return sk->sk_protocol == IPPROTO_MPTCP ? IPPROTO_TCP : sk->sk_protocol;
-}
-
-static bool crs_sk_inet(const struct sock *sk)
-{
-	return sk && (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
-}
-
-static bool crs_sk_hdrincl(const struct sock *sk)
-{
-#ifdef inet_test_bit
-	return sk->sk_type == SOCK_RAW && inet_test_bit(HDRINCL, sk);
-#else
-	return sk->sk_type == SOCK_RAW && inet_sk(sk)->hdrincl;
-#endif
-}
-
-/*
- * The destination of a sockaddr the kernel copied in; false for what is
- * not an IPv4 or IPv6 address (the kernel refuses or disconnects).
- */
-static bool crs_sockaddr_op(const struct sock *sk, const struct sockaddr *sa,
-			    int len, struct crs_net_op *op)
-{
-	const struct sockaddr_in *sin = (const void *)sa;
-	const struct sockaddr_in6 *sin6 = (const void *)sa;
-
-	if (!sa || len < (int)sizeof(sa->sa_family))
-		return false;
-	switch (sa->sa_family) {
-	case AF_INET:
-		if (len < (int)sizeof(*sin))
-			return false;
-		op->hi = 0;
-		op->lo = 0xffff00000000ULL | be32_to_cpu(sin->sin_addr.s_addr);
-		op->port = be16_to_cpu(sin->sin_port);
-		break;
-	case AF_INET6:
-		if (len < SIN6_LEN_RFC2133)
-			return false;
-		op->hi = crs_be64(&sin6->sin6_addr.s6_addr[0]);
-		op->lo = crs_be64(&sin6->sin6_addr.s6_addr[8]);
-		op->port = be16_to_cpu(sin6->sin6_port);
-		break;
-	default:
-		return false;
-	}
-	op->protocol = crs_sk_protocol(sk);
-	if (!crs_proto_ports(op->protocol))
-		op->port = 0;
-	op->dir = CRS_DIR_OUTBOUND;
-	return true;
 }
 
 /* connect(), TCP and UDP and raw and ping sockets alike. */
 int crs_hk_socket_connect(struct socket *sock, struct sockaddr *addr,
 			  int addrlen)
 {
-	struct crs_net_op op;
-
-	if (!crs_sk_inet(sock->sk) ||
-	    !crs_sockaddr_op(sock->sk, addr, addrlen, &op))
+	if (!crs_sk_inet(sock->sk))
 		return 0;
-	return crs_net_out(sock->sk, &op);
+	return crs_net_out(sock->sk, addr, addrlen, NULL);
 }
 
 /*
@@ -718,16 +737,14 @@ int crs_hk_socket_connect(struct socket *sock, struct sockaddr *addr,
 int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
 {
 	struct sock *sk = sock->sk;
-	struct crs_net_op op;
 
 	if (likely(!msg->msg_name) || !crs_sk_inet(sk))
 		return 0;
 	if (sk->sk_type == SOCK_STREAM && !(msg->msg_flags & MSG_FASTOPEN))
 		return 0;
-	if (crs_sk_hdrincl(sk) ||
-	    !crs_sockaddr_op(sk, msg->msg_name, msg->msg_namelen, &op))
+	if (crs_sk_hdrincl(sk))
 		return 0;
-	return crs_net_out(sk, &op);
+	return crs_net_out(sk, msg->msg_name, msg->msg_namelen, NULL);
 }
 
 /* The peer of an arriving packet; the local port is the socket's. */
@@ -762,6 +779,8 @@ static int crs_net_in(const struct sock *sk, const struct sk_buff *skb,
 	int ret = 0;
 	u8 mode;
 
+	if (!crs_sk_maybe_covered(sk))
+		return 0;
 	rcu_read_lock();
 	att = crs_attach_lookup(crs_sk_cgroup(sk));
 	if (likely(!att))
@@ -801,7 +820,12 @@ int crs_hk_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 	return crs_net_in(sk, skb, IPPROTO_UDP);
 }
 
-/* Records the creator of an IPv4 or IPv6 socket in a covered cgroup. */
+static int crs_net_nf_wait(void);
+
+/*
+ * Records the creator of an IPv4 or IPv6 socket in a covered cgroup; a
+ * raw one waits for the netfilter hooks (crs_net_nf_wait()).
+ */
 int crs_hk_socket_post_create(struct socket *sock, int family, int type,
 			      int protocol, int kern)
 {
@@ -812,20 +836,21 @@ int crs_hk_socket_post_create(struct socket *sock, int family, int type,
 	u32 len = 0;
 	char *buf;
 
-	if (kern || !crs_sk_inet(sk))
+	if (kern || !crs_sk_inet(sk) || !crs_sk_maybe_covered(sk))
 		return 0;
 	rcu_read_lock();
 	covered = crs_attach_lookup(crs_sk_cgroup(sk));
 	rcu_read_unlock();
 	if (likely(!covered) || !crs_net_scratch)
 		return 0;
+	if (type == SOCK_RAW && !READ_ONCE(crs_net_nf_on))
+		return crs_net_nf_wait();
 
 	buf = get_cpu_ptr(crs_net_scratch);
 	program = crs_current_program(buf, &len);
 	o = kmalloc(struct_size(o, prog, len + 1), GFP_ATOMIC | __GFP_NOWARN);
 	if (o) {
 		o->sk = sk;
-		o->id = atomic64_inc_return(&crs_owner_ids);
 		o->pid = task_tgid_nr(current);
 		get_task_comm(o->comm, current);
 		o->len = program ? len : 0;
@@ -904,7 +929,7 @@ static unsigned int crs_net_nf_out(void *priv, struct sk_buff *skb,
 			op.port = be16_to_cpu(pp[1]);
 	}
 	op.dir = CRS_DIR_OUTBOUND;
-	return crs_net_out(sk, &op) ? NF_DROP : NF_ACCEPT;
+	return crs_net_out(sk, NULL, 0, &op) ? NF_DROP : NF_ACCEPT;
 }
 
 static const struct nf_hook_ops crs_net_nf_ops[] = {
@@ -940,6 +965,64 @@ static struct pernet_operations crs_net_pernet_ops = {
 	.exit = crs_net_nf_exit,
 };
 
+/*
+ * The netfilter hooks cost every packet of every namespace an indirect
+ * call, and only raw sockets need them: they are registered when a covered
+ * process first makes a raw socket, and from then on whenever the socket
+ * hooks are in. Registering sleeps, which a handler must not: the socket()
+ * fails with -ERESTARTNOINTR and TIF_NOTIFY_SIGNAL set, so that the kernel
+ * restarts it on the way out, until the work below has registered them.
+ * A raw socket made before any covered process made one, by a process
+ * covered only later, is not seen writing its own headers.
+ */
+static bool crs_net_nf_wanted;		/* crs_lock */
+
+static int crs_net_nf_register(void)
+{
+	int err;
+
+	lockdep_assert_held(&crs_lock);
+	crs_net_nf_wanted = true;
+	err = register_pernet_subsys(&crs_net_pernet_ops);
+	WRITE_ONCE(crs_net_nf_on, !err);
+	WRITE_ONCE(crs_net_nf_failed, !!err);
+	return err;
+}
+
+static void crs_net_nf_unregister(void)
+{
+	lockdep_assert_held(&crs_lock);
+	if (crs_net_nf_on)
+		unregister_pernet_subsys(&crs_net_pernet_ops);
+	WRITE_ONCE(crs_net_nf_on, false);
+}
+
+static bool crs_net_installed;
+static bool crs_net_dead;
+
+static void crs_net_nf_fn(struct work_struct *work)
+{
+	mutex_lock(&crs_lock);
+	if (crs_net_installed && !crs_net_dead && !crs_net_nf_on)
+		crs_net_nf_register();
+	mutex_unlock(&crs_lock);
+}
+
+static DECLARE_WORK(crs_net_nf_work, crs_net_nf_fn);
+
+static int crs_net_nf_wait(void)
+{
+	/* Fail closed: without them, raw sockets could not be decided. */
+	if (READ_ONCE(crs_net_nf_failed))
+		return -ENOBUFS;
+	queue_work(system_wq, &crs_net_nf_work);
+	/* io_uring's workers and kernel threads do not restart calls. */
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
+		return -EAGAIN;
+	set_tsk_thread_flag(current, TIF_NOTIFY_SIGNAL);
+	return -ERESTARTNOINTR;
+}
+
 /* ---- installing the hooks ------------------------------------------------ */
 
 #define CRS_NET_HOOK(name)						\
@@ -963,10 +1046,11 @@ static struct crs_hook *const crs_net_hooks[] = {
 	&crs_hook_sock_rcv_skb,
 };
 
-/* Attachments holding the hooks, and whether they are in; crs_lock. */
+/*
+ * Attachments holding the hooks; whether they are in (crs_net_installed)
+ * and whether module exit began (crs_net_dead). All crs_lock.
+ */
 static u32 crs_net_users;
-static bool crs_net_installed;
-static bool crs_net_dead;		/* module exit began */
 
 /* As file.c's: a container restarting costs no text patching. */
 #define CRS_NET_LINGER	(5 * HZ)
@@ -975,7 +1059,7 @@ static void crs_net_remove(void)
 {
 	int i;
 
-	unregister_pernet_subsys(&crs_net_pernet_ops);
+	crs_net_nf_unregister();
 	for (i = ARRAY_SIZE(crs_net_hooks) - 1; i >= 0; i--)
 		crs_hook_put(crs_net_hooks[i]);
 	crs_net_installed = false;
@@ -1010,6 +1094,7 @@ static void crs_net_idle_fn(struct work_struct *work)
 	if (!crs_net_installed && !crs_net_dead) {
 		rhashtable_free_and_destroy(&crs_owners, crs_owners_free, NULL);
 		crs_owners_ready = false;
+		WRITE_ONCE(crs_owners_epoch, crs_owners_epoch + 1);
 	}
 	mutex_unlock(&crs_lock);
 }
@@ -1039,11 +1124,15 @@ static int crs_net_install(struct netlink_ext_ack *extack)
 			goto err_put;
 		}
 	}
-	err = register_pernet_subsys(&crs_net_pernet_ops);
-	if (err) {
-		crs_nl_errf(extack, NULL,
-			    "cannot register netfilter hooks: error %d", err);
-		goto err_put;
+	WRITE_ONCE(crs_net_nf_failed, false);
+	if (crs_net_nf_wanted) {
+		err = crs_net_nf_register();
+		if (err) {
+			crs_nl_errf(extack, NULL,
+				    "cannot register netfilter hooks: error %d",
+				    err);
+			goto err_put;
+		}
 	}
 	crs_net_installed = true;
 	return 0;
@@ -1087,9 +1176,9 @@ void crs_net_stop(void)
 	crs_net_dead = true;
 	mutex_unlock(&crs_lock);
 	cancel_delayed_work_sync(&crs_net_idle_work);
+	cancel_work_sync(&crs_net_nf_work);
 	mutex_lock(&crs_lock);
-	if (crs_net_installed)
-		unregister_pernet_subsys(&crs_net_pernet_ops);
+	crs_net_nf_unregister();
 	mutex_unlock(&crs_lock);
 }
 
