@@ -101,6 +101,7 @@ struct crs_ntab {
 	u32 nclasses;
 	u32 bits;
 	u8 dirs;			/* BIT(direction) with rules */
+	bool programs;			/* some rule names a program */
 	u32 *buckets;			/* index + 1 in ents, 0: empty */
 	struct crs_nent *ents;
 	struct crs_nrule *rules;
@@ -118,20 +119,22 @@ static u8 crs_rule_dir(const struct crs_rule *r)
 	return r->type == CRS_RULE_NET_IN ? CRS_DIR_INBOUND : CRS_DIR_OUTBOUND;
 }
 
-/* Addresses may sit anywhere in a rule or a header. */
+/*
+ * Addresses may sit anywhere in a rule or a header; <linux/unaligned.h>
+ * is <asm/unaligned.h> before 6.12, so this is get_unaligned_be64().
+ */
+struct crs_unaligned_be64 {
+	__be64 v;
+} __packed;
+
 static u64 crs_be64(const void *p)
 {
-	__be64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return be64_to_cpu(v);
+	return be64_to_cpu(((const struct crs_unaligned_be64 *)p)->v);
 }
 
 static void crs_put_be64(u64 x, void *p)
 {
-	__be64 v = cpu_to_be64(x);
-
-	memcpy(p, &v, sizeof(v));
+	((struct crs_unaligned_be64 *)p)->v = cpu_to_be64(x);
 }
 
 static void crs_addr_mask(u64 *hi, u64 *lo, u8 plen)
@@ -252,6 +255,7 @@ int crs_net_compile(struct crs_ruleset *rs)
 		if (crs_rule_is_net(&rs->rules[i]))
 			crs_mtab_prog_class((struct crs_mtab *)t->progs,
 					    rs->rules[i].program);
+	t->programs = crs_mtab_programs(t->progs);
 
 	for (i = 0, j = 0; i < rs->n; i++) {
 		const struct crs_rule *r = &rs->rules[i];
@@ -418,29 +422,34 @@ static struct crs_sk_owner *crs_owner_find(const struct sock *sk)
 /* ---- the checks ---------------------------------------------------------- */
 
 /*
- * The last outbound check this CPU allowed without an event, and all the
- * decision depended on. Where network rules name programs, the program
- * is that of the socket's creator, whose record is found by the socket,
- * or the sender's where there is none: the key holds the socket (its
- * inode number too, as a freed socket's memory is reused), the records'
- * epoch, and the sender's mm and executable, so that a hit needs no
- * lookup. att NULL: nothing cached.
+ * Whose program an outbound check decides on, where network rules name
+ * programs: that of the socket's creator, whose record is found by the
+ * socket, or the sender's where there is none. A decision is kept by the
+ * socket (its inode number too, as a freed socket's memory is reused),
+ * the records' epoch, and the sender's mm and executable, so that a hit
+ * needs no lookup. All zero where no rule names a program.
  */
-struct crs_net_key {
-	const struct crs_attach *att;
+struct crs_net_who {
 	const struct sock *sk;
 	const void *mm;
 	const void *exe;
-	u64 hi, lo;
-	u32 generation;
 	u32 ino;
 	u32 epoch;
+};
+
+/*
+ * The last outbound check this CPU allowed without an event, and all the
+ * decision depended on. att NULL: nothing cached.
+ */
+struct crs_net_key {
+	const struct crs_attach *att;
+	struct crs_net_who who;
+	u64 hi, lo;
+	u32 generation;
 	u16 port;
 	u8 protocol;
 	u8 mode;		/* att->mode, not what it resolves to */
 };
-
-static_assert(!(sizeof(struct crs_net_key) % sizeof(long)));
 
 /* Only touched in task context with preemption disabled. */
 static DEFINE_PER_CPU(struct crs_net_key, crs_net_cache);
@@ -448,16 +457,17 @@ static DEFINE_PER_CPU(struct crs_net_key, crs_net_cache);
 /* A buffer for the sender's program, PATH_MAX; crs_lock to allocate. */
 static char __percpu *crs_net_scratch;
 
-static bool crs_net_key_eq(const struct crs_net_key *a,
-			   const struct crs_net_key *b)
+static bool crs_net_cache_hit(const struct crs_net_key *c,
+			      const struct crs_attach *att, u32 generation,
+			      u8 att_mode, const struct crs_net_op *op,
+			      const struct crs_net_who *who)
 {
-	const unsigned long *x = (const void *)a, *y = (const void *)b;
-	size_t i;
-
-	for (i = 0; i < sizeof(*a) / sizeof(long); i++)
-		if (x[i] != y[i])
-			return false;
-	return true;
+	return c->att == att && c->hi == op->hi && c->lo == op->lo &&
+	       c->port == op->port && c->protocol == op->protocol &&
+	       c->generation == generation && c->mode == att_mode &&
+	       c->who.sk == who->sk && c->who.ino == who->ino &&
+	       c->who.mm == who->mm && c->who.exe == who->exe &&
+	       c->who.epoch == who->epoch;
 }
 
 static u8 crs_mode_of(u8 att_mode, const struct crs_policy_ver *ver)
@@ -567,15 +577,17 @@ static void crs_op_addr(const struct crs_net_op *op, u8 addr[16])
  * The full decision, when the cache could not answer: out of line, so
  * that its stack is not paid for on a hit. owner is the socket's creator
  * or NULL; from task context, the sender stands in for a creator not
- * known. key is what the cache keeps for a quiet allow, or NULL.
+ * known. With who, a quiet allow is kept in this CPU's cache (preemption
+ * is disabled).
  */
 static noinline int crs_net_decide(struct crs_attach *att,
-				   const struct crs_policy_ver *ver, u8 mode,
-				   const struct sock *sk,
+				   const struct crs_policy_ver *ver,
+				   u8 att_mode, const struct sock *sk,
 				   const struct crs_sk_owner *owner,
 				   const struct crs_net_op *op,
-				   const struct crs_net_key *key)
+				   const struct crs_net_who *who)
 {
+	u8 mode = crs_mode_of(att_mode, ver);
 	const struct crs_ruleset *rs = ver->rs;
 	const struct crs_ntab *t = rs->tables[CRS_TABLE_NET];
 	const struct crs_mtab *progs = t ? t->progs : NULL;
@@ -604,8 +616,18 @@ static noinline int crs_net_decide(struct crs_attach *att,
 	rule = crs_ntab_decide(t, &pc, op);
 	action = rule < 0 ? ver->def_network : rs->rules[rule].action;
 	if (action == CRS_ACTION_ALLOW) {
-		if (key)
-			*this_cpu_ptr(&crs_net_cache) = *key;
+		if (who) {
+			struct crs_net_key *c = this_cpu_ptr(&crs_net_cache);
+
+			c->att = att;
+			c->who = *who;
+			c->hi = op->hi;
+			c->lo = op->lo;
+			c->generation = ver->generation;
+			c->port = op->port;
+			c->protocol = op->protocol;
+			c->mode = att_mode;
+		}
 		goto out;
 	}
 
@@ -643,23 +665,22 @@ out:
 
 /*
  * A covered socket's outbound operation, to sa or, for a packet, where
- * op says. Caller holds rcu_read_lock().
+ * op says. Caller holds rcu_read_lock_sched(): the attachment and the
+ * policy version are freed after a grace period, which waits for it,
+ * and the decision cache wants this CPU held anyway.
  */
 static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
 			       const struct sockaddr *sa, int len,
 			       const struct crs_net_op *op)
 {
-	const struct crs_policy_ver *ver = rcu_dereference(att->policy->ver);
+	const struct crs_policy_ver *ver = rcu_dereference_sched(att->policy->ver);
 	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
 	u8 att_mode = READ_ONCE(att->mode);
-	u8 mode = crs_mode_of(att_mode, ver);
 	const struct mm_struct *mm;
-	struct crs_net_key key;
+	struct crs_net_who who;
 	struct crs_net_op sop;
-	bool hit;
-	int ret;
 
-	if (mode == CRS_MODE_INACTIVE)
+	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE)
 		return 0;
 	if (ver->def_network == CRS_ACTION_ALLOW &&
 	    !(t && (t->dirs & BIT(CRS_DIR_OUTBOUND))))
@@ -670,36 +691,23 @@ static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
 		op = &sop;
 	}
 	if (!in_task())
-		return crs_net_decide(att, ver, mode, sk, crs_owner_find(sk),
-				      op, NULL);
+		return crs_net_decide(att, ver, att_mode, sk,
+				      crs_owner_find(sk), op, NULL);
 
-	/* Compared as words: padding too. */
-	memset(&key, 0, sizeof(key));
-	key.att = att;
-	key.generation = ver->generation;
-	key.mode = att_mode;
-	key.hi = op->hi;
-	key.lo = op->lo;
-	key.port = op->port;
-	key.protocol = op->protocol;
-	if (t && crs_mtab_programs(t->progs)) {
+	memset(&who, 0, sizeof(who));
+	if (t && t->programs) {
 		mm = current->flags & PF_KTHREAD ? NULL : current->mm;
-		key.sk = sk;
-		key.ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
-		key.epoch = READ_ONCE(crs_owners_epoch);
-		key.mm = mm;
-		key.exe = mm ? rcu_access_pointer(mm->exe_file) : NULL;
+		who.sk = sk;
+		who.ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
+		who.epoch = READ_ONCE(crs_owners_epoch);
+		who.mm = mm;
+		who.exe = mm ? rcu_access_pointer(mm->exe_file) : NULL;
 	}
-	preempt_disable();
-	hit = crs_net_key_eq(this_cpu_ptr(&crs_net_cache), &key);
-	preempt_enable();
-	if (hit)
+	if (crs_net_cache_hit(this_cpu_ptr(&crs_net_cache), att,
+			      ver->generation, att_mode, op, &who))
 		return 0;
-	/* The cache is written on this CPU. */
-	preempt_disable();
-	ret = crs_net_decide(att, ver, mode, sk, crs_owner_find(sk), op, &key);
-	preempt_enable();
-	return ret;
+	return crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk), op,
+			      &who);
 }
 
 static int crs_net_out(const struct sock *sk, const struct sockaddr *sa,
@@ -710,11 +718,11 @@ static int crs_net_out(const struct sock *sk, const struct sockaddr *sa,
 
 	if (!crs_sk_maybe_covered(sk))
 		return 0;
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	att = crs_attach_lookup(crs_sk_cgroup(sk));
 	if (unlikely(att))
 		ret = crs_net_out_covered(att, sk, sa, len, op);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return ret;
 }
 
@@ -777,7 +785,7 @@ static int crs_net_in(const struct sock *sk, const struct sk_buff *skb,
 	struct crs_attach *att;
 	struct crs_net_op op;
 	int ret = 0;
-	u8 mode;
+	u8 att_mode;
 
 	if (!crs_sk_maybe_covered(sk))
 		return 0;
@@ -787,13 +795,13 @@ static int crs_net_in(const struct sock *sk, const struct sk_buff *skb,
 		goto out;
 	ver = rcu_dereference(att->policy->ver);
 	t = ver->rs->tables[CRS_TABLE_NET];
-	mode = crs_mode_of(READ_ONCE(att->mode), ver);
-	if (mode == CRS_MODE_INACTIVE ||
+	att_mode = READ_ONCE(att->mode);
+	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE ||
 	    (ver->def_network == CRS_ACTION_ALLOW &&
 	     !(t && (t->dirs & BIT(CRS_DIR_INBOUND)))))
 		goto out;
 	if (crs_skb_peer(sk, skb, protocol, &op))
-		ret = crs_net_decide(att, ver, mode, sk, crs_owner_find(sk),
+		ret = crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk),
 				     &op, NULL);
 out:
 	rcu_read_unlock();

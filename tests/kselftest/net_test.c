@@ -14,6 +14,7 @@
  * 10.9.0.2, fd00::2).
  */
 #include <arpa/inet.h>
+#include <linux/io_uring.h>
 #include <linux/limits.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -22,6 +23,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -296,6 +298,82 @@ static int do_sendmmsg(int fd, const char *addr, int port)
 	}
 	n = sendmmsg(fd, mm, 2, 0);
 	return n == 2 ? 0 : n < 0 ? errno : EIO;
+}
+
+/*
+ * One io_uring operation on fd (IORING_OP_SENDMSG with msg, or
+ * IORING_OP_CONNECT to sa): its result, -errno; -1000 if io_uring is not
+ * there.
+ */
+static int uring_op(uint8_t opcode, int fd, struct msghdr *msg,
+		    struct sockaddr_storage *sa, socklen_t salen)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	unsigned int *tail, mask;
+	size_t sqlen, cqlen;
+	void *sq, *cq, *sqes;
+	int ring, res = -1000;
+
+	memset(&p, 0, sizeof(p));
+	ring = syscall(__NR_io_uring_setup, 4, &p);
+	if (ring < 0)
+		return -1000;
+	sqlen = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
+	cqlen = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sqlen, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		  ring, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cqlen, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		  ring, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqe), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+		goto out;
+	tail = sq + p.sq_off.tail;
+	mask = *(unsigned int *)(sq + p.sq_off.ring_mask);
+	sqe = (struct io_uring_sqe *)sqes + (*tail & mask);
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = opcode;
+	sqe->fd = fd;
+	if (opcode == IORING_OP_SENDMSG) {
+		sqe->addr = (uintptr_t)msg;
+		sqe->len = 1;
+	} else {
+		sqe->addr = (uintptr_t)sa;
+		sqe->off = salen;
+	}
+	((unsigned int *)(sq + p.sq_off.array))[*tail & mask] = *tail & mask;
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) != 1)
+		goto out;
+	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes) +
+	      (*(unsigned int *)(cq + p.cq_off.head) &
+	       *(unsigned int *)(cq + p.cq_off.ring_mask));
+	res = cqe->res;
+out:
+	close(ring);
+	return res;
+}
+
+static int uring_sendto(int fd, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	struct iovec iov = { (void *)dgram, sizeof(dgram) };
+	struct msghdr m = { .msg_name = &ss, .msg_iov = &iov,
+			    .msg_iovlen = 1 };
+
+	m.msg_namelen = mkaddr(&ss, addr, port);
+	return uring_op(IORING_OP_SENDMSG, fd, &m, NULL, 0);
+}
+
+static int uring_connect(int fd, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+
+	return uring_op(IORING_OP_CONNECT, fd, NULL, &ss,
+			mkaddr(&ss, addr, port));
 }
 
 /* Connections waiting in a listener's queue (accepted and closed). */
@@ -641,6 +719,29 @@ TEST_F(lo, udp_sends_and_connect_denied)
 	EXPECT_EQ(0, received(r1));
 	EXPECT_EQ(1, received(r2));
 	close(fd);
+}
+
+TEST_F(lo, io_uring_sends_and_connects)
+{
+	int r = OWN(UDP4, .bind = "127.0.0.1", .port = 5353);
+	int l = OWN(TCP4, .bind = "127.0.0.1", .port = 5353, .listen = true);
+	int fd;
+
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE,
+			   { "dns", OUT, DENY, "127.0.0.1", 0, 5353 }));
+	ATTACH();
+	fd = COVERED(UDP4);
+	if (uring_sendto(fd, "127.0.0.1", 5354) == -1000)
+		SKIP(return, "no io_uring");
+	EXPECT_EQ(-EPERM, uring_sendto(fd, "127.0.0.1", 5353));
+	EXPECT_EQ(0, received(r));
+	EXPECT_EQ(sizeof(dgram), uring_sendto(fd, "127.0.0.2", 5353));
+	close(fd);
+	fd = COVERED(TCP4);
+	EXPECT_EQ(-EPERM, uring_connect(fd, "127.0.0.1", 5353));
+	EXPECT_EQ(0, pending(l));
+	close(fd);
+	EXPECT_EQ(2, nseq());
 }
 
 TEST_F(lo, ipv6_and_ipv4_mapped)
