@@ -41,9 +41,10 @@
  * a walk over rules. Outbound checks keep their last quiet allow per CPU:
  * a process sending to the same place again pays a few compares.
  *
- * A socket of no covered cgroup leaves after the static key and the
- * attachment lookup of its cgroup. Handlers never sleep and allocate only
- * with GFP_ATOMIC; the policy is read under RCU.
+ * A socket of the root cgroup leaves after reading its cgroup's level
+ * (the root cannot be attached), one of another uncovered cgroup after the
+ * static key and the attachment lookup. Handlers never sleep and allocate
+ * only with GFP_ATOMIC; the policy is read under RCU.
  */
 
 #include <linux/cgroup.h>
@@ -604,7 +605,7 @@ static noinline int crs_net_decide(struct crs_attach *att,
 	if (owner && owner->len) {
 		program = owner->prog;
 		len = owner->len;
-	} else if (!owner && in_task() && crs_net_scratch) {
+	} else if (!owner && t && t->programs && in_task() && crs_net_scratch) {
 		buf = get_cpu_ptr(crs_net_scratch);
 		program = crs_current_program(buf, &len);
 	}
@@ -631,6 +632,11 @@ static noinline int crs_net_decide(struct crs_attach *att,
 		goto out;
 	}
 
+	/* No rule names a program, but the event does. */
+	if (!owner && !buf && in_task() && crs_net_scratch) {
+		buf = get_cpu_ptr(crs_net_scratch);
+		program = crs_current_program(buf, &len);
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.att = att;
 	ev.policy = ver->name;
