@@ -44,7 +44,9 @@
  * A socket of the root cgroup leaves after reading its cgroup's level
  * (the root cannot be attached), one of another uncovered cgroup after the
  * static key and the attachment lookup. Handlers never sleep and allocate
- * only with GFP_ATOMIC; the policy is read under RCU.
+ * only with GFP_ATOMIC; the policy is read under RCU. The functions on
+ * the hot paths are notrace: their fentry NOP is an instruction per call
+ * on every packet, and tracing them would only show the hooks' own cost.
  */
 
 #include <linux/cgroup.h>
@@ -458,10 +460,10 @@ static DEFINE_PER_CPU(struct crs_net_key, crs_net_cache);
 /* A buffer for the sender's program, PATH_MAX; crs_lock to allocate. */
 static char __percpu *crs_net_scratch;
 
-static bool crs_net_cache_hit(const struct crs_net_key *c,
-			      const struct crs_attach *att, u32 generation,
-			      u8 att_mode, const struct crs_net_op *op,
-			      const struct crs_net_who *who)
+static __always_inline bool
+crs_net_cache_hit(const struct crs_net_key *c, const struct crs_attach *att,
+		  u32 generation, u8 att_mode, const struct crs_net_op *op,
+		  const struct crs_net_who *who)
 {
 	return c->att == att && c->hi == op->hi && c->lo == op->lo &&
 	       c->port == op->port && c->protocol == op->protocol &&
@@ -515,8 +517,9 @@ static bool crs_sk_hdrincl(const struct sock *sk)
  * The destination of a sockaddr the kernel copied in; false for what is
  * not an IPv4 or IPv6 address (the kernel refuses or disconnects).
  */
-static bool crs_sockaddr_op(const struct sock *sk, const struct sockaddr *sa,
-			    int len, struct crs_net_op *op)
+static __always_inline bool crs_sockaddr_op(const struct sock *sk,
+					    const struct sockaddr *sa, int len,
+					    struct crs_net_op *op)
 {
 	const struct sockaddr_in *sin = (const void *)sa;
 	const struct sockaddr_in6 *sin6 = (const void *)sa;
@@ -669,28 +672,38 @@ out:
 	return ret;
 }
 
-/*
- * A covered socket's outbound operation, to sa or, for a packet, where
- * op says. Caller holds rcu_read_lock_sched(): the attachment and the
- * policy version are freed after a grace period, which waits for it,
- * and the decision cache wants this CPU held anyway.
- */
-static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
-			       const struct sockaddr *sa, int len,
-			       const struct crs_net_op *op)
+/* Whose program decides, for the cache (see struct crs_net_who). */
+static __always_inline void crs_net_who_of(const struct sock *sk,
+					   const struct crs_ntab *t,
+					   struct crs_net_who *who)
 {
-	const struct crs_policy_ver *ver = rcu_dereference_sched(att->policy->ver);
-	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
-	u8 att_mode = READ_ONCE(att->mode);
 	const struct mm_struct *mm;
+
+	memset(who, 0, sizeof(*who));
+	if (!t || !t->programs)
+		return;
+	mm = current->flags & PF_KTHREAD ? NULL : current->mm;
+	who->sk = sk;
+	who->ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
+	who->epoch = READ_ONCE(crs_owners_epoch);
+	who->mm = mm;
+	who->exe = mm ? rcu_access_pointer(mm->exe_file) : NULL;
+}
+
+/*
+ * What the cache could not answer; out of line, so that a hit pays for
+ * none of its stack. Caller holds rcu_read_lock_sched().
+ */
+static noinline int crs_net_out_slow(struct crs_attach *att,
+				     const struct crs_policy_ver *ver,
+				     u8 att_mode, const struct sock *sk,
+				     const struct sockaddr *sa, int len,
+				     const struct crs_net_op *op)
+{
+	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
 	struct crs_net_who who;
 	struct crs_net_op sop;
 
-	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE)
-		return 0;
-	if (ver->def_network == CRS_ACTION_ALLOW &&
-	    !(t && (t->dirs & BIT(CRS_DIR_OUTBOUND))))
-		return 0;
 	if (!op) {
 		if (!crs_sockaddr_op(sk, sa, len, &sop))
 			return 0;
@@ -699,25 +712,47 @@ static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
 	if (!in_task())
 		return crs_net_decide(att, ver, att_mode, sk,
 				      crs_owner_find(sk), op, NULL);
-
-	memset(&who, 0, sizeof(who));
-	if (t && t->programs) {
-		mm = current->flags & PF_KTHREAD ? NULL : current->mm;
-		who.sk = sk;
-		who.ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
-		who.epoch = READ_ONCE(crs_owners_epoch);
-		who.mm = mm;
-		who.exe = mm ? rcu_access_pointer(mm->exe_file) : NULL;
-	}
-	if (crs_net_cache_hit(this_cpu_ptr(&crs_net_cache), att,
-			      ver->generation, att_mode, op, &who))
-		return 0;
+	crs_net_who_of(sk, t, &who);
 	return crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk), op,
 			      &who);
 }
 
-static int crs_net_out(const struct sock *sk, const struct sockaddr *sa,
-		       int len, const struct crs_net_op *op)
+/*
+ * A covered socket's outbound operation, to sa or, for a packet, where
+ * op says. Caller holds rcu_read_lock_sched(): the attachment and the
+ * policy version are freed after a grace period, which waits for it,
+ * and the decision cache wants this CPU held anyway. The cache is tried
+ * for sockaddrs from task context; what it compares stays in registers.
+ */
+static notrace int crs_net_out_covered(struct crs_attach *att,
+				       const struct sock *sk,
+				       const struct sockaddr *sa, int len,
+				       const struct crs_net_op *op)
+{
+	const struct crs_policy_ver *ver =
+		rcu_dereference_sched(att->policy->ver);
+	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
+	u8 att_mode = READ_ONCE(att->mode);
+	struct crs_net_who who;
+	struct crs_net_op hop;
+
+	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE)
+		return 0;
+	if (ver->def_network == CRS_ACTION_ALLOW &&
+	    !(t && (t->dirs & BIT(CRS_DIR_OUTBOUND))))
+		return 0;
+	if (!op && in_task() && crs_sockaddr_op(sk, sa, len, &hop)) {
+		crs_net_who_of(sk, t, &who);
+		if (crs_net_cache_hit(this_cpu_ptr(&crs_net_cache), att,
+				      ver->generation, att_mode, &hop, &who))
+			return 0;
+	}
+	return crs_net_out_slow(att, ver, att_mode, sk, sa, len, op);
+}
+
+static notrace int crs_net_out(const struct sock *sk,
+			       const struct sockaddr *sa, int len,
+			       const struct crs_net_op *op)
 {
 	struct crs_attach *att;
 	int ret = 0;
@@ -733,7 +768,7 @@ static int crs_net_out(const struct sock *sk, const struct sockaddr *sa,
 }
 
 /* connect(), TCP and UDP and raw and ping sockets alike. */
-int crs_hk_socket_connect(struct socket *sock, struct sockaddr *addr,
+notrace int crs_hk_socket_connect(struct socket *sock, struct sockaddr *addr,
 			  int addrlen)
 {
 	if (!crs_sk_inet(sock->sk))
@@ -748,7 +783,7 @@ int crs_hk_socket_connect(struct socket *sock, struct sockaddr *addr,
  * connect(). A raw socket writing its own header goes where the header
  * says: netfilter decides it (crs_net_nf_out()).
  */
-int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
+notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
 {
 	struct sock *sk = sock->sk;
 
@@ -783,8 +818,8 @@ static bool crs_skb_peer(const struct sock *sk, const struct sk_buff *skb,
 }
 
 /* Softirq: no cache, no program of current (it is nobody's). */
-static int crs_net_in(const struct sock *sk, const struct sk_buff *skb,
-		      u8 protocol)
+static notrace int crs_net_in(const struct sock *sk,
+			      const struct sk_buff *skb, u8 protocol)
 {
 	const struct crs_policy_ver *ver;
 	const struct crs_ntab *t;
@@ -815,7 +850,7 @@ out:
 }
 
 /* A SYN to a listener (syncookies too): a refusal drops it. */
-int crs_hk_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
+notrace int crs_hk_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
 			     struct request_sock *req)
 {
 	return crs_net_in(sk, skb, IPPROTO_TCP);
@@ -825,9 +860,11 @@ int crs_hk_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
  * Every packet for every socket comes here before it is queued; only UDP
  * sockets their process bound to a port are decided.
  */
-int crs_hk_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
+notrace int crs_hk_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 {
-	if (likely(sk->sk_protocol != IPPROTO_UDP) ||
+	/* The cheapest test first: most packets are for the host's sockets. */
+	if (!crs_sk_maybe_covered(sk) ||
+	    likely(sk->sk_protocol != IPPROTO_UDP) ||
 	    sk->sk_type != SOCK_DGRAM ||
 	    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK) || !crs_sk_inet(sk))
 		return 0;
@@ -840,8 +877,8 @@ static int crs_net_nf_wait(void);
  * Records the creator of an IPv4 or IPv6 socket in a covered cgroup; a
  * raw one waits for the netfilter hooks (crs_net_nf_wait()).
  */
-int crs_hk_socket_post_create(struct socket *sock, int family, int type,
-			      int protocol, int kern)
+notrace int crs_hk_socket_post_create(struct socket *sock, int family,
+				      int type, int protocol, int kern)
 {
 	struct crs_sk_owner *o, *old;
 	const char *program = NULL;
@@ -892,7 +929,7 @@ int crs_hk_socket_post_create(struct socket *sock, int family, int type,
 	return 0;
 }
 
-int crs_hk_sk_free(struct sock *sk)
+notrace int crs_hk_sk_free(struct sock *sk)
 {
 	struct crs_sk_owner *o;
 
