@@ -783,7 +783,8 @@ notrace int crs_hk_socket_connect(struct socket *sock, struct sockaddr *addr,
  * connect(). A raw socket writing its own header goes where the header
  * says: netfilter decides it (crs_net_nf_out()).
  */
-notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
+notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
+				  int size)
 {
 	struct sock *sk = sock->sk;
 
