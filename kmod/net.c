@@ -768,8 +768,8 @@ static notrace int crs_net_out(const struct sock *sk,
 }
 
 /* connect(), TCP and UDP and raw and ping sockets alike. */
-notrace int crs_hk_socket_connect(struct socket *sock, struct sockaddr *addr,
-			  int addrlen)
+notrace int crs_hk_socket_connect(struct socket *sock,
+				  struct sockaddr *addr, int addrlen)
 {
 	if (!crs_sk_inet(sock->sk))
 		return 0;
@@ -851,8 +851,9 @@ out:
 }
 
 /* A SYN to a listener (syncookies too): a refusal drops it. */
-notrace int crs_hk_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
-			     struct request_sock *req)
+notrace int crs_hk_inet_conn_request(const struct sock *sk,
+				     struct sk_buff *skb,
+				     struct request_sock *req)
 {
 	return crs_net_in(sk, skb, IPPROTO_TCP);
 }
