@@ -225,6 +225,50 @@ static u64 crs_str_hash(const char *s, u8 *kind_dir)
 	return k.hash;
 }
 
+size_t crs_mtab_progs_size(u32 n)
+{
+	u32 nb = roundup_pow_of_two(max(2 * n, 16U));
+
+	return ALIGN(sizeof(struct crs_mtab) + nb * sizeof(u32) +
+		     (size_t)n * sizeof(struct crs_ment), sizeof(u64));
+}
+
+struct crs_mtab *crs_mtab_progs_init(void *mem, u32 n, const char *strtab)
+{
+	u32 nb = roundup_pow_of_two(max(2 * n, 16U));
+	struct crs_mtab *t = mem;
+
+	t->buckets = (u32 *)(t + 1);
+	t->ents = (struct crs_ment *)(t->buckets + nb);
+	t->bits = ilog2(nb);
+	t->strtab = strtab;
+	t->nclasses = 1;
+	return t;
+}
+
+u32 crs_mtab_prog_class(struct crs_mtab *t, u32 program)
+{
+	struct crs_ment *e;
+	bool added;
+	u8 dir;
+	u64 h;
+
+	if (program == CRS_STR_NONE)
+		return 0;
+	h = crs_str_hash(t->strtab + program, &dir);
+	e = crs_mtab_add(t, crs_mkey(h, dir ? CRS_MK_PROG_DIR : CRS_MK_PROG,
+				     0, 0),
+			 program, &added);
+	if (added)
+		e->val = t->nclasses++;
+	return e->val;
+}
+
+u32 crs_mtab_nclasses(const struct crs_mtab *t)
+{
+	return t->nclasses;
+}
+
 int crs_file_compile(struct crs_ruleset *rs)
 {
 	struct crs_ment *e;

@@ -59,6 +59,18 @@ void crs_prog_classes(const struct crs_mtab *t, const struct crs_key *prog,
 s32 crs_mtab_decide(const struct crs_mtab *t, const struct crs_prog_classes *pc,
 		    u8 type, const struct crs_key *path);
 
+/*
+ * A table of programs alone, for the lookup structures of other kinds of
+ * rules, which embed it in their own block: crs_mtab_progs_size(n) bytes,
+ * zeroed, hold the classes of up to n rules' programs. Where an entry is
+ * a class, crs_mtab_decide() finds nothing: use it with crs_prog_classes().
+ */
+size_t crs_mtab_progs_size(u32 n);
+struct crs_mtab *crs_mtab_progs_init(void *mem, u32 n, const char *strtab);
+/* The class of the program at strtab offset program (CRS_STR_NONE: 0). */
+u32 crs_mtab_prog_class(struct crs_mtab *t, u32 program);
+u32 crs_mtab_nclasses(const struct crs_mtab *t);
+
 /* Fills rs->tables[CRS_TABLE_FILE]; one kvmalloc'd block, or NULL. */
 int crs_file_compile(struct crs_ruleset *rs);
 

@@ -1,26 +1,1250 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Network rules (SPEC sections 3 and 4): not enforced yet. */
+/*
+ * Network rules (SPEC sections 3 and 4). Where each operation is decided:
+ *
+ * - Outbound connect and datagrams: security_socket_connect() and
+ *   security_socket_sendmsg(), through ftrace direct-call hooks (hook.c).
+ *   Every connect, sendto, sendmsg, sendmmsg and io_uring send of every
+ *   network namespace passes there in the sender's context, before any
+ *   packet is built: a denial is EPERM at once and nothing leaves. A SYN
+ *   dropped later (netfilter) would make connect() time out instead.
+ * - A raw socket writing its own IP header (IP_HDRINCL, IPPROTO_RAW) sends
+ *   to the address in that header, which the socket hooks do not see: a
+ *   netfilter LOCAL_OUT hook decides it, registered in every namespace,
+ *   present and future, through register_pernet_subsys(), once a covered
+ *   process has made a raw socket (crs_net_nf_wait()). NF_DROP there makes
+ *   the sendmsg() fail with EPERM, before the packet leaves.
+ * - Inbound TCP: security_inet_conn_request(), where the listener decides
+ *   on a SYN (syncookies too): a refusal drops the SYN, so no connection is
+ *   ever established and accept() never sees it.
+ * - Inbound UDP: security_sock_rcv_skb(), before a datagram is queued on
+ *   the socket: a refusal drops it. Only sockets bound to a port by their
+ *   process (SOCK_BINDPORT_LOCK): answers to a socket's own sends belong to
+ *   the outbound operation (SPEC section 4).
+ *
+ * Whose socket: SPEC section 1 makes a socket's cgroup and program those
+ * of its creator. The cgroup is on the socket (sk_cgrp_data). The program
+ * is recorded when a covered process creates an IPv4 or IPv6 socket
+ * (security_socket_post_create()) in a table keyed by the socket, dropped
+ * at security_sk_free(). Sockets created before the hooks were in have no
+ * record: outbound, the program of the process that sends decides (it is
+ * their creator's, or one it handed the socket to); inbound, only rules
+ * for any program ("*") apply, and events carry pid 0. Accepted sockets
+ * need no record: nothing is decided on them (their traffic belongs to the
+ * connection the listener accepted).
+ *
+ * Rules are compiled into one block per rule set (crs_net_compile()): per
+ * program class and direction, a hash of (prefix length, masked address)
+ * and a bitmap of the prefix lengths present, tried longest first; each
+ * entry's rules are sorted by the rest of SPEC section 3 (port, protocol,
+ * action). A check costs one hash lookup per prefix length present, never
+ * a walk over rules. Outbound checks keep their last quiet allow per CPU:
+ * a process sending to the same place again pays a few compares.
+ *
+ * A socket of the root cgroup leaves after reading its cgroup's level
+ * (the root cannot be attached), one of another uncovered cgroup after the
+ * static key and the attachment lookup. Handlers never sleep and allocate
+ * only with GFP_ATOMIC; the policy is read under RCU. The functions on
+ * the hot paths are notrace: their fentry NOP is an instruction per call
+ * on every packet, and tracing them would only show the hooks' own cost.
+ */
 
+#include <linux/cgroup.h>
+#include <linux/file.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable.h>
+#include <linux/sched/mm.h>
+#include <linux/socket.h>
+#include <linux/sort.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/workqueue.h>
+#include <net/inet_sock.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
 #include "crs.h"
+#include "hook.h"
+#include "match.h"
+#include "net.h"
 
+/* ---- compiled rules ------------------------------------------------------ */
+
+/* A rule as its entry holds it, sorted most specific first. */
+struct crs_nrule {
+	u16 port_min;
+	u16 port_max;
+	u8 ports;		/* port_min and port_max apply */
+	u8 protocol;		/* 0: any */
+	u8 action;
+	u8 pad;
+	u32 idx;		/* in the rule set */
+};
+
+/* The rules of one class, direction, prefix length and masked address. */
+struct crs_nent {
+	u64 hi, lo;		/* the address, host order, masked */
+	u32 key;		/* class << 9 | direction << 8 | prefix */
+	u32 next;		/* index + 1 in ents; 0 ends the chain */
+	u32 first;		/* in rules */
+	u32 count;
+};
+
+/* Prefix lengths 0..128 present: bit p of word p / 64. */
+#define CRS_PLEN_WORDS	3
+
+struct crs_ntab {
+	const struct crs_mtab *progs;	/* program classes (match.c) */
+	u32 nclasses;
+	u32 bits;
+	u8 dirs;			/* BIT(direction) with rules */
+	bool programs;			/* some rule names a program */
+	u32 *buckets;			/* index + 1 in ents, 0: empty */
+	struct crs_nent *ents;
+	struct crs_nrule *rules;
+	u64 (*plens)[CRS_PLEN_WORDS];	/* [class * 2 + direction] */
+};
+
+static bool crs_rule_is_net(const struct crs_rule *r)
+{
+	return !(r->flags & CRS_RULE_F_DISABLED) &&
+	       (r->type == CRS_RULE_NET_OUT || r->type == CRS_RULE_NET_IN);
+}
+
+static u8 crs_rule_dir(const struct crs_rule *r)
+{
+	return r->type == CRS_RULE_NET_IN ? CRS_DIR_INBOUND : CRS_DIR_OUTBOUND;
+}
+
+/*
+ * Addresses may sit anywhere in a rule or a header; <linux/unaligned.h>
+ * is <asm/unaligned.h> before 6.12, so this is get_unaligned_be64().
+ */
+struct crs_unaligned_be64 {
+	__be64 v;
+} __packed;
+
+static u64 crs_be64(const void *p)
+{
+	return be64_to_cpu(((const struct crs_unaligned_be64 *)p)->v);
+}
+
+static void crs_put_be64(u64 x, void *p)
+{
+	((struct crs_unaligned_be64 *)p)->v = cpu_to_be64(x);
+}
+
+static void crs_addr_mask(u64 *hi, u64 *lo, u8 plen)
+{
+	if (plen <= 64) {
+		*hi = plen ? *hi & (~0ULL << (64 - plen)) : 0;
+		*lo = 0;
+	} else if (plen < 128) {
+		*lo &= ~0ULL << (128 - plen);
+	}
+}
+
+static u32 crs_nent_hash(const struct crs_ntab *t, u64 hi, u64 lo, u32 key)
+{
+	return hash_64(hi ^ rol64(lo, 31) ^ ((u64)key << 40) ^ key, t->bits);
+}
+
+static const struct crs_nent *crs_nent_find(const struct crs_ntab *t, u64 hi,
+					    u64 lo, u32 key)
+{
+	const struct crs_nent *e;
+	u32 i;
+
+	for (i = t->buckets[crs_nent_hash(t, hi, lo, key)]; i; i = e->next) {
+		e = &t->ents[i - 1];
+		if (e->key == key && e->hi == hi && e->lo == lo)
+			return e;
+	}
+	return NULL;
+}
+
+/* deny > monitor > allow among equally specific rules (SPEC section 3). */
+static int crs_action_rank(u8 action)
+{
+	return action == CRS_ACTION_DENY ? 2 :
+	       action == CRS_ACTION_MONITOR ? 1 : 0;
+}
+
+/*
+ * Within one prefix: a single port, then narrower ranges, then any port;
+ * then a named protocol before any; then the stronger action; then
+ * document order, which names the rule among equals.
+ */
+static int crs_nrule_cmp(const void *a, const void *b)
+{
+	const struct crs_nrule *x = a, *y = b;
+	u32 wx = x->ports ? x->port_max - x->port_min : U16_MAX + 1;
+	u32 wy = y->ports ? y->port_max - y->port_min : U16_MAX + 1;
+
+	if (wx != wy)
+		return wx < wy ? -1 : 1;
+	if (!x->protocol != !y->protocol)
+		return x->protocol ? -1 : 1;
+	if (x->action != y->action)
+		return crs_action_rank(y->action) - crs_action_rank(x->action);
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* The rule's address, host order; no address is ::/0. */
+static void crs_rule_addr(const struct crs_rule *r, u64 *hi, u64 *lo, u8 *plen)
+{
+	*hi = crs_be64(r->addr);
+	*lo = crs_be64(r->addr + 8);
+	*plen = r->flags & CRS_RULE_F_ADDR ? r->prefix : 0;
+	crs_addr_mask(hi, lo, *plen);
+}
+
+/*
+ * Two passes: the first finds the program classes, so that the block can
+ * be sized for their bitmaps; the second lays everything out in it.
+ */
 int crs_net_compile(struct crs_ruleset *rs)
 {
+	u32 n = 0, i, j, nb, nents = 0, nclasses, *cls = NULL, *ent = NULL;
+	size_t off_plens, off_buckets, off_ents, off_rules, off_progs, size;
+	struct crs_mtab *tmp;
+	struct crs_ntab *t;
+	int err = -ENOMEM;
+	void *mem;
+
+	for (i = 0; i < rs->n; i++)
+		n += crs_rule_is_net(&rs->rules[i]);
+	if (!n)
+		return 0;
+
+	tmp = kvzalloc(crs_mtab_progs_size(n), GFP_KERNEL);
+	cls = kvmalloc_array(n, sizeof(*cls), GFP_KERNEL);
+	ent = kvmalloc_array(n, sizeof(*ent), GFP_KERNEL);
+	if (!tmp || !cls || !ent)
+		goto out;
+	crs_mtab_progs_init(tmp, n, rs->strtab);
+	for (i = 0, j = 0; i < rs->n; i++)
+		if (crs_rule_is_net(&rs->rules[i]))
+			cls[j++] = crs_mtab_prog_class(tmp, rs->rules[i].program);
+	nclasses = crs_mtab_nclasses(tmp);
+
+	nb = roundup_pow_of_two(max(2 * n, 16U));
+	off_plens = ALIGN(sizeof(*t), 8);
+	off_buckets = off_plens + (size_t)nclasses * 2 * sizeof(*t->plens);
+	off_ents = ALIGN(off_buckets + nb * sizeof(u32), 8);
+	off_rules = off_ents + (size_t)n * sizeof(struct crs_nent);
+	off_progs = ALIGN(off_rules + (size_t)n * sizeof(struct crs_nrule), 8);
+	size = off_progs + crs_mtab_progs_size(nclasses - 1);
+	mem = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!mem)
+		goto out;
+	t = mem;
+	t->plens = mem + off_plens;
+	t->buckets = mem + off_buckets;
+	t->ents = mem + off_ents;
+	t->rules = mem + off_rules;
+	t->bits = ilog2(nb);
+	t->nclasses = nclasses;
+	/* Added in the same order, the programs get the same classes. */
+	t->progs = crs_mtab_progs_init(mem + off_progs, nclasses - 1,
+				       rs->strtab);
+	for (i = 0; i < rs->n; i++)
+		if (crs_rule_is_net(&rs->rules[i]))
+			crs_mtab_prog_class((struct crs_mtab *)t->progs,
+					    rs->rules[i].program);
+	t->programs = crs_mtab_programs(t->progs);
+
+	for (i = 0, j = 0; i < rs->n; i++) {
+		const struct crs_rule *r = &rs->rules[i];
+		struct crs_nent *e;
+		u8 dir, plen;
+		u64 hi, lo;
+		u32 key, b;
+
+		if (!crs_rule_is_net(r))
+			continue;
+		dir = crs_rule_dir(r);
+		crs_rule_addr(r, &hi, &lo, &plen);
+		key = cls[j] << 9 | dir << 8 | plen;
+		e = (struct crs_nent *)crs_nent_find(t, hi, lo, key);
+		if (!e) {
+			e = &t->ents[nents++];
+			e->hi = hi;
+			e->lo = lo;
+			e->key = key;
+			b = crs_nent_hash(t, hi, lo, key);
+			e->next = t->buckets[b];
+			t->buckets[b] = nents;
+		}
+		e->count++;
+		ent[j++] = e - t->ents;
+		t->plens[cls[j - 1] * 2 + dir][plen / 64] |= BIT_ULL(plen % 64);
+		t->dirs |= BIT(dir);
+	}
+	for (i = 0, j = 0; i < nents; i++) {
+		t->ents[i].first = j;
+		j += t->ents[i].count;
+		t->ents[i].count = 0;
+	}
+	for (i = 0, j = 0; i < rs->n; i++) {
+		const struct crs_rule *r = &rs->rules[i];
+		struct crs_nent *e;
+		struct crs_nrule *nr;
+
+		if (!crs_rule_is_net(r))
+			continue;
+		e = &t->ents[ent[j++]];
+		nr = &t->rules[e->first + e->count++];
+		nr->ports = !!(r->flags & CRS_RULE_F_PORTS);
+		nr->port_min = r->port_min;
+		nr->port_max = r->port_max;
+		nr->protocol = r->flags & CRS_RULE_F_PROTOCOL ? r->protocol : 0;
+		nr->action = r->action;
+		nr->idx = i;
+	}
+	for (i = 0; i < nents; i++)
+		if (t->ents[i].count > 1)
+			sort(&t->rules[t->ents[i].first], t->ents[i].count,
+			     sizeof(struct crs_nrule), crs_nrule_cmp, NULL);
+	rs->tables[CRS_TABLE_NET] = t;
+	err = 0;
+out:
+	kvfree(tmp);
+	kvfree(cls);
+	kvfree(ent);
+	return err;
+}
+
+/* What a check is about; addresses in the IPv4-mapped space, host order. */
+struct crs_net_op {
+	u64 hi, lo;
+	u16 port;		/* 0 for protocols without ports */
+	u8 protocol;
+	u8 dir;
+};
+
+/* Protocols whose rules' ports mean something. */
+static bool crs_proto_ports(u8 protocol)
+{
+	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP ||
+	       protocol == IPPROTO_UDPLITE || protocol == IPPROTO_SCTP;
+}
+
+/* A rule with a port never matches a protocol without ports. */
+static bool crs_nrule_match(const struct crs_nrule *r,
+			    const struct crs_net_op *op)
+{
+	if (r->protocol && r->protocol != op->protocol)
+		return false;
+	return !r->ports || (crs_proto_ports(op->protocol) &&
+			     op->port >= r->port_min && op->port <= r->port_max);
+}
+
+/* The deciding rule's index, or -1: the default decides. */
+static s32 crs_ntab_decide(const struct crs_ntab *t,
+			   const struct crs_prog_classes *pc,
+			   const struct crs_net_op *op)
+{
+	const struct crs_nent *e;
+	u32 i, k, c, plen;
+	int w;
+
+	if (!t || !(t->dirs & BIT(op->dir)))
+		return -1;
+	for (i = 0; i < pc->n; i++) {
+		c = pc->id[i];
+		for (w = CRS_PLEN_WORDS - 1; w >= 0; w--) {
+			u64 bits = t->plens[c * 2 + op->dir][w];
+
+			while (bits) {
+				u64 hi = op->hi, lo = op->lo;
+
+				plen = w * 64 + fls64(bits) - 1;
+				bits &= ~BIT_ULL(plen % 64);
+				crs_addr_mask(&hi, &lo, plen);
+				e = crs_nent_find(t, hi, lo,
+						  c << 9 | op->dir << 8 | plen);
+				if (!e)
+					continue;
+				for (k = 0; k < e->count; k++)
+					if (crs_nrule_match(&t->rules[e->first + k],
+							    op))
+						return t->rules[e->first + k].idx;
+			}
+		}
+	}
+	return -1;
+}
+
+/* ---- socket owners ------------------------------------------------------- */
+
+/*
+ * Who created a socket: its program (SPEC section 1) and, for inbound
+ * events, which arrive in softirq context, its pid and comm. Freed after a
+ * grace period; found under RCU.
+ */
+struct crs_sk_owner {
+	struct rhash_head node;
+	const struct sock *sk;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct rcu_head rcu;
+	u32 len;
+	char prog[];		/* len bytes and a NUL; len 0: none */
+};
+
+static const struct rhashtable_params crs_owner_params = {
+	.key_len = sizeof(const struct sock *),
+	.key_offset = offsetof(struct crs_sk_owner, sk),
+	.head_offset = offsetof(struct crs_sk_owner, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable crs_owners;
+static bool crs_owners_ready;		/* crs_lock */
+/* Increases when the records are dropped (crs_net_idle_fn()). */
+static u32 crs_owners_epoch;
+
+/* The netfilter hooks are in; they failed to be (crs_net_nf_wait()). */
+static bool crs_net_nf_on;		/* crs_lock; read locklessly */
+static bool crs_net_nf_failed;		/* crs_lock; read locklessly */
+
+static struct crs_sk_owner *crs_owner_find(const struct sock *sk)
+{
+	if (!atomic_read(&crs_owners.nelems))
+		return NULL;
+	return rhashtable_lookup(&crs_owners, &sk, crs_owner_params);
+}
+
+/* ---- the checks ---------------------------------------------------------- */
+
+/*
+ * Whose program an outbound check decides on, where network rules name
+ * programs: that of the socket's creator, whose record is found by the
+ * socket, or the sender's where there is none. A decision is kept by the
+ * socket (its inode number too, as a freed socket's memory is reused),
+ * the records' epoch, and the sender's mm and executable, so that a hit
+ * needs no lookup. All zero where no rule names a program.
+ */
+struct crs_net_who {
+	const struct sock *sk;
+	const void *mm;
+	const void *exe;
+	u32 ino;
+	u32 epoch;
+};
+
+/*
+ * The last outbound check this CPU allowed without an event, and all the
+ * decision depended on. att NULL: nothing cached.
+ */
+struct crs_net_key {
+	const struct crs_attach *att;
+	struct crs_net_who who;
+	u64 hi, lo;
+	u32 generation;
+	u16 port;
+	u8 protocol;
+	u8 mode;		/* att->mode, not what it resolves to */
+};
+
+/* Only touched in task context with preemption disabled. */
+static DEFINE_PER_CPU(struct crs_net_key, crs_net_cache);
+
+/* A buffer for the sender's program, PATH_MAX; crs_lock to allocate. */
+static char __percpu *crs_net_scratch;
+
+static __always_inline bool
+crs_net_cache_hit(const struct crs_net_key *c, const struct crs_attach *att,
+		  u32 generation, u8 att_mode, const struct crs_net_op *op,
+		  const struct crs_net_who *who)
+{
+	return c->att == att && c->hi == op->hi && c->lo == op->lo &&
+	       c->port == op->port && c->protocol == op->protocol &&
+	       c->generation == generation && c->mode == att_mode &&
+	       c->who.sk == who->sk && c->who.ino == who->ino &&
+	       c->who.mm == who->mm && c->who.exe == who->exe &&
+	       c->who.epoch == who->epoch;
+}
+
+static u8 crs_mode_of(u8 att_mode, const struct crs_policy_ver *ver)
+{
+	return att_mode == CRS_MODE_POLICY ? ver->mode : att_mode;
+}
+
+static struct cgroup *crs_sk_cgroup(const struct sock *sk)
+{
+	return sock_cgroup_ptr((struct sock_cgroup_data *)&sk->sk_cgrp_data);
+}
+
+/*
+ * A socket holds its cgroup, and the root cannot be attached: a socket of
+ * the root cgroup (the host's, and the kernel's own) leaves here, without
+ * RCU or the attachment lookup.
+ */
+static bool crs_sk_maybe_covered(const struct sock *sk)
+{
+	return crs_sk_cgroup(sk)->level;
+}
+
+static u8 crs_sk_protocol(const struct sock *sk)
+{
+	/* MPTCP is TCP on the wire. */
+	return sk->sk_protocol == IPPROTO_MPTCP ? IPPROTO_TCP : sk->sk_protocol;
+}
+
+static bool crs_sk_inet(const struct sock *sk)
+{
+	return sk && (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
+}
+
+static bool crs_sk_hdrincl(const struct sock *sk)
+{
+#ifdef inet_test_bit
+	return sk->sk_type == SOCK_RAW && inet_test_bit(HDRINCL, sk);
+#else
+	return sk->sk_type == SOCK_RAW && inet_sk(sk)->hdrincl;
+#endif
+}
+
+/*
+ * The destination of a sockaddr the kernel copied in; false for what is
+ * not an IPv4 or IPv6 address (the kernel refuses or disconnects).
+ */
+static __always_inline bool crs_sockaddr_op(const struct sock *sk,
+					    const struct sockaddr *sa, int len,
+					    struct crs_net_op *op)
+{
+	const struct sockaddr_in *sin = (const void *)sa;
+	const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+	if (!sa || len < (int)sizeof(sa->sa_family))
+		return false;
+	switch (sa->sa_family) {
+	case AF_INET:
+		if (len < (int)sizeof(*sin))
+			return false;
+		op->hi = 0;
+		op->lo = 0xffff00000000ULL | be32_to_cpu(sin->sin_addr.s_addr);
+		op->port = be16_to_cpu(sin->sin_port);
+		break;
+	case AF_INET6:
+		if (len < SIN6_LEN_RFC2133)
+			return false;
+		op->hi = crs_be64(&sin6->sin6_addr.s6_addr[0]);
+		op->lo = crs_be64(&sin6->sin6_addr.s6_addr[8]);
+		op->port = be16_to_cpu(sin6->sin6_port);
+		break;
+	default:
+		return false;
+	}
+	op->protocol = crs_sk_protocol(sk);
+	if (!crs_proto_ports(op->protocol))
+		op->port = 0;
+	op->dir = CRS_DIR_OUTBOUND;
+	return true;
+}
+
+/* The current process's program into buf (PATH_MAX); NULL if none. */
+static const char *crs_current_program(char *buf, u32 *len)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe;
+	char *p;
+
+	if (!mm || (current->flags & PF_KTHREAD))
+		return NULL;
+	exe = crs_mm_exe_file(mm);
+	if (!exe)
+		return NULL;
+	p = d_path(&exe->f_path, buf, PATH_MAX);
+	fput(exe);
+	if (IS_ERR(p))
+		return NULL;
+	*len = buf + PATH_MAX - 1 - p;
+	return p;
+}
+
+static void crs_op_addr(const struct crs_net_op *op, u8 addr[16])
+{
+	crs_put_be64(op->hi, addr);
+	crs_put_be64(op->lo, addr + 8);
+}
+
+/*
+ * The full decision, when the cache could not answer: out of line, so
+ * that its stack is not paid for on a hit. owner is the socket's creator
+ * or NULL; from task context, the sender stands in for a creator not
+ * known. With who, a quiet allow is kept in this CPU's cache (preemption
+ * is disabled).
+ */
+static noinline int crs_net_decide(struct crs_attach *att,
+				   const struct crs_policy_ver *ver,
+				   u8 att_mode, const struct sock *sk,
+				   const struct crs_sk_owner *owner,
+				   const struct crs_net_op *op,
+				   const struct crs_net_who *who)
+{
+	u8 mode = crs_mode_of(att_mode, ver);
+	const struct crs_ruleset *rs = ver->rs;
+	const struct crs_ntab *t = rs->tables[CRS_TABLE_NET];
+	const struct crs_mtab *progs = t ? t->progs : NULL;
+	struct crs_key prog, *progp = NULL;
+	const char *program = NULL;
+	struct crs_prog_classes pc;
+	struct crs_event_info ev;
+	char *buf = NULL;
+	u8 action, addr[16];
+	u32 len = 0;
+	int ret = 0;
+	s32 rule;
+
+	if (owner && owner->len) {
+		program = owner->prog;
+		len = owner->len;
+	} else if (!owner && t && t->programs && in_task() && crs_net_scratch) {
+		buf = get_cpu_ptr(crs_net_scratch);
+		program = crs_current_program(buf, &len);
+	}
+	if (program) {
+		crs_key_init(&prog, program, len);
+		progp = &prog;
+	}
+	crs_prog_classes(progs, progp, &pc);
+	rule = crs_ntab_decide(t, &pc, op);
+	action = rule < 0 ? ver->def_network : rs->rules[rule].action;
+	if (action == CRS_ACTION_ALLOW) {
+		if (who) {
+			struct crs_net_key *c = this_cpu_ptr(&crs_net_cache);
+
+			c->att = att;
+			c->who = *who;
+			c->hi = op->hi;
+			c->lo = op->lo;
+			c->generation = ver->generation;
+			c->port = op->port;
+			c->protocol = op->protocol;
+			c->mode = att_mode;
+		}
+		goto out;
+	}
+
+	/* No rule names a program, but the event does. */
+	if (!owner && !buf && in_task() && crs_net_scratch) {
+		buf = get_cpu_ptr(crs_net_scratch);
+		program = crs_current_program(buf, &len);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.att = att;
+	ev.policy = ver->name;
+	ev.rule = rule < 0 ? NULL : crs_rule_str(rs, rs->rules[rule].name);
+	ev.program = program;
+	ev.type = op->dir == CRS_DIR_INBOUND ? CRS_RULE_NET_IN :
+					       CRS_RULE_NET_OUT;
+	ev.action = action;
+	ev.enforced = action == CRS_ACTION_DENY && mode == CRS_MODE_ACTIVE;
+	ev.direction = op->dir;
+	crs_op_addr(op, addr);
+	ev.addr = addr;
+	ev.port = op->port;
+	ev.protocol = op->protocol;
+	/* The socket's cgroup is its creator's (SPEC section 1). */
+	ev.cgrp = crs_sk_cgroup(sk);
+	if (op->dir == CRS_DIR_OUTBOUND) {
+		ev.pid = task_tgid_nr(current);
+		ev.comm = current->comm;
+	} else {
+		ev.pid = owner ? owner->pid : 0;
+		ev.comm = owner ? owner->comm : "";
+	}
+	crs_event_report(&ev);
+	if (ev.enforced)
+		ret = -EPERM;
+out:
+	if (buf)
+		put_cpu_ptr(crs_net_scratch);
+	return ret;
+}
+
+/* Whose program decides, for the cache (see struct crs_net_who). */
+static __always_inline void crs_net_who_of(const struct sock *sk,
+					   const struct crs_ntab *t,
+					   struct crs_net_who *who)
+{
+	const struct mm_struct *mm;
+
+	memset(who, 0, sizeof(*who));
+	if (!t || !t->programs)
+		return;
+	mm = current->flags & PF_KTHREAD ? NULL : current->mm;
+	who->sk = sk;
+	who->ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
+	who->epoch = READ_ONCE(crs_owners_epoch);
+	who->mm = mm;
+	who->exe = mm ? rcu_access_pointer(mm->exe_file) : NULL;
+}
+
+/*
+ * What the cache could not answer; out of line, so that a hit pays for
+ * none of its stack. Caller holds rcu_read_lock_sched().
+ */
+static noinline int crs_net_out_slow(struct crs_attach *att,
+				     const struct crs_policy_ver *ver,
+				     u8 att_mode, const struct sock *sk,
+				     const struct sockaddr *sa, int len,
+				     const struct crs_net_op *op)
+{
+	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
+	struct crs_net_who who;
+	struct crs_net_op sop;
+
+	if (!op) {
+		if (!crs_sockaddr_op(sk, sa, len, &sop))
+			return 0;
+		op = &sop;
+	}
+	if (!in_task())
+		return crs_net_decide(att, ver, att_mode, sk,
+				      crs_owner_find(sk), op, NULL);
+	crs_net_who_of(sk, t, &who);
+	return crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk), op,
+			      &who);
+}
+
+/*
+ * A covered socket's outbound operation, to sa or, for a packet, where
+ * op says. Caller holds rcu_read_lock_sched(): the attachment and the
+ * policy version are freed after a grace period, which waits for it,
+ * and the decision cache wants this CPU held anyway. The cache is tried
+ * for sockaddrs from task context; what it compares stays in registers.
+ */
+static notrace int crs_net_out_covered(struct crs_attach *att,
+				       const struct sock *sk,
+				       const struct sockaddr *sa, int len,
+				       const struct crs_net_op *op)
+{
+	const struct crs_policy_ver *ver =
+		rcu_dereference_sched(att->policy->ver);
+	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
+	u8 att_mode = READ_ONCE(att->mode);
+	struct crs_net_who who;
+	struct crs_net_op hop;
+
+	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE)
+		return 0;
+	if (ver->def_network == CRS_ACTION_ALLOW &&
+	    !(t && (t->dirs & BIT(CRS_DIR_OUTBOUND))))
+		return 0;
+	if (!op && in_task() && crs_sockaddr_op(sk, sa, len, &hop)) {
+		crs_net_who_of(sk, t, &who);
+		if (crs_net_cache_hit(this_cpu_ptr(&crs_net_cache), att,
+				      ver->generation, att_mode, &hop, &who))
+			return 0;
+	}
+	return crs_net_out_slow(att, ver, att_mode, sk, sa, len, op);
+}
+
+static notrace int crs_net_out(const struct sock *sk,
+			       const struct sockaddr *sa, int len,
+			       const struct crs_net_op *op)
+{
+	struct crs_attach *att;
+	int ret = 0;
+
+	if (!crs_sk_maybe_covered(sk))
+		return 0;
+	rcu_read_lock_sched();
+	att = crs_attach_lookup(crs_sk_cgroup(sk));
+	if (unlikely(att))
+		ret = crs_net_out_covered(att, sk, sa, len, op);
+	rcu_read_unlock_sched();
+	return ret;
+}
+
+/* connect(), TCP and UDP and raw and ping sockets alike. */
+notrace int crs_hk_socket_connect(struct socket *sock,
+				  struct sockaddr *addr, int addrlen)
+{
+	if (!crs_sk_inet(sock->sk))
+		return 0;
+	return crs_net_out(sock->sk, addr, addrlen, NULL);
+}
+
+/*
+ * sendto, sendmsg, sendmmsg and io_uring sends with an address. A stream
+ * socket ignores the address, but for TCP Fast Open, which connects to
+ * it. A connected datagram socket sending without one was decided at
+ * connect(). A raw socket writing its own header goes where the header
+ * says: netfilter decides it (crs_net_nf_out()).
+ */
+notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
+				  int size)
+{
+	struct sock *sk = sock->sk;
+
+	if (likely(!msg->msg_name) || !crs_sk_inet(sk))
+		return 0;
+	if (sk->sk_type == SOCK_STREAM && !(msg->msg_flags & MSG_FASTOPEN))
+		return 0;
+	if (crs_sk_hdrincl(sk))
+		return 0;
+	return crs_net_out(sk, msg->msg_name, msg->msg_namelen, NULL);
+}
+
+/* The peer of an arriving packet; the local port is the socket's. */
+static bool crs_skb_peer(const struct sock *sk, const struct sk_buff *skb,
+			 u8 protocol, struct crs_net_op *op)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		op->hi = 0;
+		op->lo = 0xffff00000000ULL | be32_to_cpu(ip_hdr(skb)->saddr);
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct in6_addr *a = &ipv6_hdr(skb)->saddr;
+
+		op->hi = crs_be64(&a->s6_addr[0]);
+		op->lo = crs_be64(&a->s6_addr[8]);
+	} else {
+		return false;
+	}
+	op->port = be16_to_cpu(inet_sk(sk)->inet_sport);
+	op->protocol = protocol;
+	op->dir = CRS_DIR_INBOUND;
+	return true;
+}
+
+/* Softirq: no cache, no program of current (it is nobody's). */
+static notrace int crs_net_in(const struct sock *sk,
+			      const struct sk_buff *skb, u8 protocol)
+{
+	const struct crs_policy_ver *ver;
+	const struct crs_ntab *t;
+	struct crs_attach *att;
+	struct crs_net_op op;
+	int ret = 0;
+	u8 att_mode;
+
+	if (!crs_sk_maybe_covered(sk))
+		return 0;
+	rcu_read_lock();
+	att = crs_attach_lookup(crs_sk_cgroup(sk));
+	if (likely(!att))
+		goto out;
+	ver = rcu_dereference(att->policy->ver);
+	t = ver->rs->tables[CRS_TABLE_NET];
+	att_mode = READ_ONCE(att->mode);
+	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE ||
+	    (ver->def_network == CRS_ACTION_ALLOW &&
+	     !(t && (t->dirs & BIT(CRS_DIR_INBOUND)))))
+		goto out;
+	if (crs_skb_peer(sk, skb, protocol, &op))
+		ret = crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk),
+				     &op, NULL);
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/* A SYN to a listener (syncookies too): a refusal drops it. */
+notrace int crs_hk_inet_conn_request(const struct sock *sk,
+				     struct sk_buff *skb,
+				     struct request_sock *req)
+{
+	return crs_net_in(sk, skb, IPPROTO_TCP);
+}
+
+/*
+ * Every packet for every socket comes here before it is queued; only UDP
+ * sockets their process bound to a port are decided.
+ */
+notrace int crs_hk_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
+{
+	/* The cheapest test first: most packets are for the host's sockets. */
+	if (!crs_sk_maybe_covered(sk) ||
+	    likely(sk->sk_protocol != IPPROTO_UDP) ||
+	    sk->sk_type != SOCK_DGRAM ||
+	    !(sk->sk_userlocks & SOCK_BINDPORT_LOCK) || !crs_sk_inet(sk))
+		return 0;
+	return crs_net_in(sk, skb, IPPROTO_UDP);
+}
+
+static int crs_net_nf_wait(void);
+
+/*
+ * Records the creator of an IPv4 or IPv6 socket in a covered cgroup; a
+ * raw one waits for the netfilter hooks (crs_net_nf_wait()).
+ */
+notrace int crs_hk_socket_post_create(struct socket *sock, int family,
+				      int type, int protocol, int kern)
+{
+	struct crs_sk_owner *o, *old;
+	const char *program = NULL;
+	struct sock *sk = sock->sk;
+	bool covered;
+	u32 len = 0;
+	char *buf;
+
+	if (kern || !crs_sk_inet(sk) || !crs_sk_maybe_covered(sk))
+		return 0;
+	rcu_read_lock();
+	covered = crs_attach_lookup(crs_sk_cgroup(sk));
+	rcu_read_unlock();
+	if (likely(!covered) || !crs_net_scratch)
+		return 0;
+	if (type == SOCK_RAW && !READ_ONCE(crs_net_nf_on))
+		return crs_net_nf_wait();
+
+	buf = get_cpu_ptr(crs_net_scratch);
+	program = crs_current_program(buf, &len);
+	o = kmalloc(struct_size(o, prog, len + 1), GFP_ATOMIC | __GFP_NOWARN);
+	if (o) {
+		o->sk = sk;
+		o->pid = task_tgid_nr(current);
+		get_task_comm(o->comm, current);
+		o->len = program ? len : 0;
+		if (program)
+			memcpy(o->prog, program, len);
+		o->prog[o->len] = '\0';
+	}
+	put_cpu_ptr(crs_net_scratch);
+	if (!o)
+		return 0;
+
+	rcu_read_lock();
+	old = rhashtable_lookup_get_insert_fast(&crs_owners, &o->node,
+						crs_owner_params);
+	/* A record whose socket went while the hooks were out: replace it. */
+	if (old && !IS_ERR(old) &&
+	    !rhashtable_replace_fast(&crs_owners, &old->node, &o->node,
+				     crs_owner_params)) {
+		kfree_rcu(old, rcu);
+		old = NULL;
+	}
+	rcu_read_unlock();
+	if (old)
+		kfree(o);
 	return 0;
+}
+
+notrace int crs_hk_sk_free(struct sock *sk)
+{
+	struct crs_sk_owner *o;
+
+	if (likely(!atomic_read(&crs_owners.nelems)))
+		return 0;
+	rcu_read_lock();
+	o = rhashtable_lookup(&crs_owners, &sk, crs_owner_params);
+	if (o && !rhashtable_remove_fast(&crs_owners, &o->node,
+					 crs_owner_params))
+		kfree_rcu(o, rcu);
+	rcu_read_unlock();
+	return 0;
+}
+
+/* ---- netfilter: raw sockets that write their own IP header -------------- */
+
+static unsigned int crs_net_nf_out(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct sock *sk = skb->sk;
+	struct crs_net_op op;
+	__be16 ports[2], *pp;
+	unsigned int off;
+
+	/* Everything else was decided at the socket. */
+	if (likely(!sk || !sk_fullsock(sk) || sk->sk_type != SOCK_RAW) ||
+	    !crs_sk_hdrincl(sk))
+		return NF_ACCEPT;
+	if (state->pf == NFPROTO_IPV4) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		op.hi = 0;
+		op.lo = 0xffff00000000ULL | be32_to_cpu(iph->daddr);
+		op.protocol = iph->protocol;
+		off = skb_network_offset(skb) + iph->ihl * 4;
+	} else {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		op.hi = crs_be64(&ip6h->daddr.s6_addr[0]);
+		op.lo = crs_be64(&ip6h->daddr.s6_addr[8]);
+		op.protocol = ip6h->nexthdr;
+		off = skb_network_offset(skb) + sizeof(*ip6h);
+	}
+	op.port = 0;
+	if (crs_proto_ports(op.protocol)) {
+		pp = skb_header_pointer(skb, off, sizeof(ports), ports);
+		if (pp)
+			op.port = be16_to_cpu(pp[1]);
+	}
+	op.dir = CRS_DIR_OUTBOUND;
+	return crs_net_out(sk, NULL, 0, &op) ? NF_DROP : NF_ACCEPT;
+}
+
+static const struct nf_hook_ops crs_net_nf_ops[] = {
+	{
+		.hook = crs_net_nf_out,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_FIRST,
+	},
+	{
+		.hook = crs_net_nf_out,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_FIRST,
+	},
+};
+
+static int __net_init crs_net_nf_init(struct net *net)
+{
+	return nf_register_net_hooks(net, crs_net_nf_ops,
+				     ARRAY_SIZE(crs_net_nf_ops));
+}
+
+static void __net_exit crs_net_nf_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, crs_net_nf_ops,
+				ARRAY_SIZE(crs_net_nf_ops));
+}
+
+/* Every namespace, those created later too. */
+static struct pernet_operations crs_net_pernet_ops = {
+	.init = crs_net_nf_init,
+	.exit = crs_net_nf_exit,
+};
+
+/*
+ * The netfilter hooks cost every packet of every namespace an indirect
+ * call, and only raw sockets need them: they are registered when a covered
+ * process first makes a raw socket, and from then on whenever the socket
+ * hooks are in. Registering sleeps, which a handler must not: the socket()
+ * fails with -ERESTARTNOINTR and TIF_NOTIFY_SIGNAL set, so that the kernel
+ * restarts it on the way out, until the work below has registered them.
+ * A raw socket made before any covered process made one, by a process
+ * covered only later, is not seen writing its own headers.
+ */
+static bool crs_net_nf_wanted;		/* crs_lock */
+
+static int crs_net_nf_register(void)
+{
+	int err;
+
+	lockdep_assert_held(&crs_lock);
+	crs_net_nf_wanted = true;
+	err = register_pernet_subsys(&crs_net_pernet_ops);
+	WRITE_ONCE(crs_net_nf_on, !err);
+	WRITE_ONCE(crs_net_nf_failed, !!err);
+	return err;
+}
+
+static void crs_net_nf_unregister(void)
+{
+	lockdep_assert_held(&crs_lock);
+	if (crs_net_nf_on)
+		unregister_pernet_subsys(&crs_net_pernet_ops);
+	WRITE_ONCE(crs_net_nf_on, false);
+}
+
+static bool crs_net_installed;
+static bool crs_net_dead;
+
+static void crs_net_nf_fn(struct work_struct *work)
+{
+	mutex_lock(&crs_lock);
+	if (crs_net_installed && !crs_net_dead && !crs_net_nf_on)
+		crs_net_nf_register();
+	mutex_unlock(&crs_lock);
+}
+
+static DECLARE_WORK(crs_net_nf_work, crs_net_nf_fn);
+
+static int crs_net_nf_wait(void)
+{
+	/* Fail closed: without them, raw sockets could not be decided. */
+	if (READ_ONCE(crs_net_nf_failed))
+		return -ENOBUFS;
+	queue_work(system_wq, &crs_net_nf_work);
+	/* io_uring's workers and kernel threads do not restart calls. */
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
+		return -EAGAIN;
+	set_tsk_thread_flag(current, TIF_NOTIFY_SIGNAL);
+	return -ERESTARTNOINTR;
+}
+
+/* ---- installing the hooks ------------------------------------------------ */
+
+#define CRS_NET_HOOK(name)						\
+	static struct crs_hook crs_hook_##name =			\
+		CRS_HOOK_INIT("security_" #name, crs_tramp_##name)
+
+CRS_NET_HOOK(socket_post_create);
+CRS_NET_HOOK(sk_free);
+CRS_NET_HOOK(socket_connect);
+CRS_NET_HOOK(socket_sendmsg);
+CRS_NET_HOOK(inet_conn_request);
+CRS_NET_HOOK(sock_rcv_skb);
+
+/* Owners first: a socket is recorded before anything is decided on it. */
+static struct crs_hook *const crs_net_hooks[] = {
+	&crs_hook_sk_free,
+	&crs_hook_socket_post_create,
+	&crs_hook_socket_connect,
+	&crs_hook_socket_sendmsg,
+	&crs_hook_inet_conn_request,
+	&crs_hook_sock_rcv_skb,
+};
+
+/*
+ * Attachments holding the hooks; whether they are in (crs_net_installed)
+ * and whether module exit began (crs_net_dead). All crs_lock.
+ */
+static u32 crs_net_users;
+
+/* As file.c's: a container restarting costs no text patching. */
+#define CRS_NET_LINGER	(5 * HZ)
+
+static void crs_net_remove(void)
+{
+	int i;
+
+	crs_net_nf_unregister();
+	for (i = ARRAY_SIZE(crs_net_hooks) - 1; i >= 0; i--)
+		crs_hook_put(crs_net_hooks[i]);
+	crs_net_installed = false;
+}
+
+static void crs_owners_free(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+/*
+ * Without the hooks, freed sockets leave their records behind, and a new
+ * socket at the same address could inherit one: once no handler can still
+ * run, drop them all, unless the hooks came back meanwhile.
+ */
+static void crs_net_idle_fn(struct work_struct *work)
+{
+	bool removed = false;
+
+	mutex_lock(&crs_lock);
+	if (!crs_net_users && crs_net_installed && !crs_net_dead) {
+		crs_net_remove();
+		removed = true;
+	}
+	mutex_unlock(&crs_lock);
+	if (!removed)
+		return;
+	/* Handlers in tasks, then those in softirq (see crs_net_free()). */
+	synchronize_rcu_tasks();
+	synchronize_rcu();
+	mutex_lock(&crs_lock);
+	if (!crs_net_installed && !crs_net_dead) {
+		rhashtable_free_and_destroy(&crs_owners, crs_owners_free, NULL);
+		crs_owners_ready = false;
+		WRITE_ONCE(crs_owners_epoch, crs_owners_epoch + 1);
+	}
+	mutex_unlock(&crs_lock);
+}
+
+static DECLARE_DELAYED_WORK(crs_net_idle_work, crs_net_idle_fn);
+
+static int crs_net_install(struct netlink_ext_ack *extack)
+{
+	int i, err;
+
+	if (!crs_net_scratch) {
+		crs_net_scratch = __alloc_percpu(PATH_MAX, 1);
+		if (!crs_net_scratch)
+			return -ENOMEM;
+	}
+	if (!crs_owners_ready) {
+		err = rhashtable_init(&crs_owners, &crs_owner_params);
+		if (err)
+			return err;
+		crs_owners_ready = true;
+	}
+	for (i = 0; i < ARRAY_SIZE(crs_net_hooks); i++) {
+		err = crs_hook_get(crs_net_hooks[i]);
+		if (err) {
+			crs_nl_errf(extack, NULL, "cannot hook %s: error %d",
+				    crs_net_hooks[i]->func, err);
+			goto err_put;
+		}
+	}
+	WRITE_ONCE(crs_net_nf_failed, false);
+	if (crs_net_nf_wanted) {
+		err = crs_net_nf_register();
+		if (err) {
+			crs_nl_errf(extack, NULL,
+				    "cannot register netfilter hooks: error %d",
+				    err);
+			goto err_put;
+		}
+	}
+	crs_net_installed = true;
+	return 0;
+
+err_put:
+	while (i--)
+		crs_hook_put(crs_net_hooks[i]);
+	return err;
 }
 
 int crs_net_get(struct netlink_ext_ack *extack)
 {
+	int err;
+
+	lockdep_assert_held(&crs_lock);
+	if (!crs_net_installed) {
+		err = crs_net_install(extack);
+		if (err)
+			return err;
+	}
+	crs_net_users++;
 	return 0;
 }
 
 void crs_net_put(void)
 {
+	lockdep_assert_held(&crs_lock);
+	if (!WARN_ON_ONCE(!crs_net_users) && !--crs_net_users &&
+	    !crs_net_dead)
+		mod_delayed_work(system_wq, &crs_net_idle_work,
+				 CRS_NET_LINGER);
 }
 
+/*
+ * The netfilter hooks go here, the ftrace ones with every other at
+ * crs_hook_exit(); then crs_net_free() frees what their handlers used.
+ */
 void crs_net_stop(void)
 {
+	mutex_lock(&crs_lock);
+	crs_net_dead = true;
+	mutex_unlock(&crs_lock);
+	cancel_delayed_work_sync(&crs_net_idle_work);
+	cancel_work_sync(&crs_net_nf_work);
+	mutex_lock(&crs_lock);
+	crs_net_nf_unregister();
+	mutex_unlock(&crs_lock);
 }
 
 void crs_net_free(void)
 {
+	/*
+	 * RCU Tasks (crs_hook_exit()) does not wait for handlers running in
+	 * softirq on an idle task; a grace period does.
+	 */
+	synchronize_rcu();
+	if (crs_owners_ready)
+		rhashtable_free_and_destroy(&crs_owners, crs_owners_free, NULL);
+	crs_owners_ready = false;
+	free_percpu(crs_net_scratch);
+	crs_net_scratch = NULL;
 }

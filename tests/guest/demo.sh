@@ -45,6 +45,39 @@ run sh -c 'echo $$ >/sys/fs/cgroup/web/cgroup.procs && head -n 1 /etc/hosts'
 run crsctl events
 run crsctl -j events --cgroup /sys/fs/cgroup/web
 
+step "Network rules: the container has a network namespace of its own, joined to the host by a veth pair"
+unshare -n sleep 600 &
+ns=$!
+sleep 1
+run ip link add crsh type veth
+run ip link set veth0 name crsc
+run ip link set crsc netns $ns
+run ip addr add 10.9.0.1/24 dev crsh
+run ip addr add 169.254.169.254/32 dev crsh
+run ip link set crsh up
+run nsenter -t $ns -n sh -c 'ip link set lo up && ip addr add 10.9.0.2/24 dev crsc && ip link set crsc up && ip route add default via 10.9.0.1'
+echo "(the host serves port 80 on all its addresses)"
+nc -ll -p 80 -e /bin/true &
+srv=$!
+sleep 1
+
+# A process of the container: in its cgroup and in its namespace.
+in_container() {
+	sh -c "echo \$\$ >/sys/fs/cgroup/web/cgroup.procs && exec nsenter -t $ns -n $*"
+}
+in_namespace_only() {
+	nsenter -t $ns -n "$@"
+}
+
+step "The container cannot reach the metadata address (rule no-metadata): EPERM at once"
+run in_container timeout 3 nc 169.254.169.254 80 </dev/null || true
+step "Its other connections go through, and so do the namespace's uncovered processes"
+run in_container timeout 3 nc 10.9.0.1 80 </dev/null && echo connected
+run in_namespace_only timeout 3 nc 169.254.169.254 80 </dev/null && echo connected
+run crsctl -j events --cgroup /sys/fs/cgroup/web
+kill $srv $ns
+ip link del crsh 2>/dev/null || true
+
 step "Detach, delete, unload: nothing is left behind"
 run crsctl cgroup detach /sys/fs/cgroup/web
 run crsctl policy delete web
