@@ -16,18 +16,38 @@
 #include <linux/ftrace.h>
 #include <linux/types.h>
 
+/*
+ * One ftrace_ops: the function func, or every function matching one of
+ * the NULL-terminated globs (then func only names the hook in messages).
+ * Several hooks may share a trampoline.
+ */
 struct crs_hook {
 	const char *func;	/* the hooked function */
+	const char *const *globs;
 	void (*tramp)(void);	/* its trampoline, from a *_tramp.S */
 	struct ftrace_ops ops;
 	unsigned long ip;	/* resolved at the first get; crs_hook_lock */
 	unsigned int users;	/* crs_hook_lock */
+	struct list_head node;	/* while installed; crs_hook_lock */
 };
 
 #define CRS_HOOK_INIT(_func, _tramp) { .func = _func, .tramp = _tramp }
 
 int crs_hook_get(struct crs_hook *h);
 void crs_hook_put(struct crs_hook *h);
+/* A kmalloc'd hook, once it is out (put, or after crs_hook_exit()). */
+void crs_hook_free(struct crs_hook *h);
+/*
+ * The address of a kernel symbol, function or data, or 0 (what
+ * kallsyms_lookup_name() would say, which modules cannot call).
+ */
+unsigned long crs_hook_symbol(const char *name);
+/*
+ * A handler that may sleep brackets what sleeps with these, so that
+ * crs_hook_exit() can wait for it: RCU Tasks alone would not.
+ */
+void crs_hook_sleep_begin(void);
+void crs_hook_sleep_end(void);
 /*
  * Removes every hook whatever its users, then waits until no task runs in
  * a trampoline or a handler: after it, module text may go away. Later gets
@@ -84,5 +104,20 @@ void crs_tramp_path_chmod(void);
 void crs_tramp_path_chown(void);
 void crs_tramp_mmap_file(void);
 void crs_tramp_file_mprotect(void);
+
+/*
+ * sys.c's handlers. Every __x64_sys_* hook shares crs_tramp_sys (the
+ * argument is the call's registers); the compat glob hook passes the
+ * address in the hooked function (CRS_TRAMP_IP) to tell which call it is.
+ */
+struct pt_regs;
+struct linux_binprm;
+
+int crs_hk_sys(const struct pt_regs *regs);
+int crs_hk_sys_compat(const struct pt_regs *regs, unsigned long ip);
+int crs_hk_bprm_creds_for_exec(struct linux_binprm *bprm);
+void crs_tramp_sys(void);
+void crs_tramp_sys_compat(void);
+void crs_tramp_bprm_creds_for_exec(void);
 
 #endif /* _CRS_HOOK_H */
