@@ -34,20 +34,6 @@ static unsigned long crs_hook_resolve(const char *func)
 	return addr;
 }
 
-unsigned long crs_hook_symbol(const char *name)
-{
-	struct kprobe kp = { .symbol_name = name };
-
-	/*
-	 * register_kprobe() records the address it resolved in kp.addr
-	 * before it refuses one outside kernel text (-EINVAL); nothing is
-	 * registered either way but for a function, removed at once.
-	 */
-	if (!register_kprobe(&kp))
-		unregister_kprobe(&kp);
-	return (unsigned long)kp.addr;
-}
-
 void crs_hook_sleep_begin(void)
 {
 	atomic_inc(&crs_hook_sleepers);

@@ -38,11 +38,6 @@ void crs_hook_put(struct crs_hook *h);
 /* A kmalloc'd hook, once it is out (put, or after crs_hook_exit()). */
 void crs_hook_free(struct crs_hook *h);
 /*
- * The address of a kernel symbol, function or data, or 0 (what
- * kallsyms_lookup_name() would say, which modules cannot call).
- */
-unsigned long crs_hook_symbol(const char *name);
-/*
  * A handler that may sleep brackets what sleeps with these, so that
  * crs_hook_exit() can wait for it: RCU Tasks alone would not.
  */
@@ -106,18 +101,16 @@ void crs_tramp_mmap_file(void);
 void crs_tramp_file_mprotect(void);
 
 /*
- * sys.c's handlers. Every __x64_sys_* hook shares crs_tramp_sys (the
- * argument is the call's registers); the compat glob hook passes the
- * address in the hooked function (CRS_TRAMP_IP) to tell which call it is.
+ * sys.c's handlers. Every system call function hooked, of any entry,
+ * shares crs_tramp_sys: the argument is the call's registers, which
+ * say the number and, with the thread's state, the entry.
  */
 struct pt_regs;
 struct linux_binprm;
 
 int crs_hk_sys(const struct pt_regs *regs);
-int crs_hk_sys_compat(const struct pt_regs *regs, unsigned long ip);
 int crs_hk_bprm_creds_for_exec(struct linux_binprm *bprm);
 void crs_tramp_sys(void);
-void crs_tramp_sys_compat(void);
 void crs_tramp_bprm_creds_for_exec(void);
 
 #endif /* _CRS_HOOK_H */

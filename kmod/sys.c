@@ -397,17 +397,20 @@ int crs_sys_compile(struct crs_ruleset *rs)
 	return 0;
 }
 
+/* CRS_SYS_NONE: a call of another entry that the 64-bit one lacks. */
+#define CRS_SYS_NONE	U32_MAX
+
 static u32 crs_sys_ncand(const struct crs_sys_tab *t, u32 nr)
 {
-	return t ? t->start[nr + 1] - t->start[nr] : 0;
+	return t && nr < NR_syscalls ? t->start[nr + 1] - t->start[nr] : 0;
 }
 
 /* One call as the rules see it. */
 struct crs_sys_call {
 	const struct crs_sys_info *info;	/* NULL: not a named call */
 	const char *name;			/* for events */
-	u32 nr;					/* on the 64-bit entry */
-	bool compat;
+	u32 nr;			/* on the 64-bit entry, or CRS_SYS_NONE */
+	bool compat;				/* ia32 or x32 */
 	bool exec;
 	u64 raw[CRS_SYSCALL_ARGS];
 	const char *str[CRS_SYSCALL_ARGS];	/* resolved paths, or NULL */
@@ -808,8 +811,103 @@ static int crs_sys_sleepable(struct crs_sys_call *c, const u64 *raw,
 }
 
 /*
- * *needs false on entry: say whether resolving is wanted (and return 0);
- * true: decide with what c holds.
+ * The kernel's own system call tables, included as it builds its
+ * dispatch from them: each number's function, "sys_NAME" or
+ * "compat_sys_NAME". They name the calls no rule names (for events),
+ * and map the numbers of the 32-bit and x32 entries to the 64-bit one.
+ */
+#define __SYSCALL(nr, sym)				[nr] = #sym,
+#define __SYSCALL_NORETURN(nr, sym)			[nr] = #sym,
+#define __SYSCALL_WITH_COMPAT(nr, native, compat)	[nr] = #native,
+static const char *const crs_sys_tab64[] = {
+#include <asm/syscalls_64.h>
+};
+
+static const char *const crs_sys_tab32[] = {
+#include <asm/syscalls_32.h>
+};
+
+static const char *const crs_sys_tabx32[] = {
+#include <asm/syscalls_x32.h>
+};
+#undef __SYSCALL
+#undef __SYSCALL_NORETURN
+#undef __SYSCALL_WITH_COMPAT
+
+/* Set once, before any hook or the tracepoint can use them (crs_lock). */
+static s16 crs_sys_map32[ARRAY_SIZE(crs_sys_tab32)];
+static s16 crs_sys_mapx32[ARRAY_SIZE(crs_sys_tabx32)];
+
+/* "sys_read" is read; unimplemented numbers have no name. */
+static const char *crs_sys_tab_name(const char *sym)
+{
+	if (!sym)
+		return NULL;
+	if (str_has_prefix(sym, "compat_"))
+		sym += strlen("compat_");
+	if (!str_has_prefix(sym, "sys_") || !strcmp(sym, "sys_ni_syscall"))
+		return NULL;
+	return sym + strlen("sys_");
+}
+
+/*
+ * What c is: the entry (ia32: the thread is in a 32-bit call), the
+ * number, its name and its 64-bit counterpart. False: no such call.
+ */
+static bool crs_sys_classify(struct crs_sys_call *c, unsigned long nr,
+			     bool ia32)
+{
+	int n64;
+
+	if (ia32) {
+		if (nr >= ARRAY_SIZE(crs_sys_tab32))
+			return false;
+		c->compat = true;
+		c->name = crs_sys_tab_name(crs_sys_tab32[nr]);
+		n64 = crs_sys_map32[nr];
+	} else if (nr & __X32_SYSCALL_BIT) {
+		nr &= ~__X32_SYSCALL_BIT;
+		if (nr >= ARRAY_SIZE(crs_sys_tabx32))
+			return false;
+		c->compat = true;
+		c->name = crs_sys_tab_name(crs_sys_tabx32[nr]);
+		n64 = crs_sys_mapx32[nr];
+	} else {
+		if (nr >= NR_syscalls)
+			return false;
+		c->name = crs_sys_tab_name(crs_sys_tab64[nr]);
+		n64 = nr;
+	}
+	c->nr = n64 < 0 ? CRS_SYS_NONE : n64;
+	c->info = n64 < 0 ? NULL : READ_ONCE(crs_sys_by_nr[n64]);
+	c->exec = n64 >= 0 && crs_sys_is_exec(n64);
+	return c->name;
+}
+
+static void crs_sys_raw(const struct pt_regs *regs, bool ia32, u64 *raw)
+{
+	if (ia32) {
+		raw[0] = (u32)regs->bx;
+		raw[1] = (u32)regs->cx;
+		raw[2] = (u32)regs->dx;
+		raw[3] = (u32)regs->si;
+		raw[4] = (u32)regs->di;
+		raw[5] = (u32)regs->bp;
+	} else {
+		raw[0] = regs->di;
+		raw[1] = regs->si;
+		raw[2] = regs->dx;
+		raw[3] = regs->r10;
+		raw[4] = regs->r8;
+		raw[5] = regs->r9;
+	}
+}
+
+/*
+ * At a system call function (any entry). *needs false on entry: say
+ * whether resolving is wanted (and return 0); true: decide with what c
+ * holds. Versions with an allow-list are the tracepoint's, but for calls
+ * whose rules have path arguments, which it cannot read.
  */
 static int crs_sys_entry_fn(struct crs_attach *att,
 			    const struct crs_policy_ver *ver,
@@ -822,8 +920,11 @@ static int crs_sys_entry_fn(struct crs_attach *att,
 		return 0;
 	if (c->compat && crs_sys_ver_active(ver) &&
 	    ver->compat == CRS_COMPAT_DENY)
-		return crs_sys_compat_deny(att, ver, c);
-	/* An allow-list is the tracepoint's, but for path arguments. */
+		return ver->def_app == CRS_ACTION_ALLOW ?
+		       crs_sys_compat_deny(att, ver, c) : 0;
+	/* No 64-bit call of that name: no rule names it. exec: bprm's. */
+	if (c->nr == CRS_SYS_NONE || c->exec)
+		return 0;
 	if (ver->def_app != CRS_ACTION_ALLOW &&
 	    !(t && (t->flags[c->nr] & CRS_ST_PATH)))
 		return 0;
@@ -838,97 +939,15 @@ static int crs_sys_entry_fn(struct crs_attach *att,
 
 int crs_hk_sys(const struct pt_regs *regs)
 {
-	unsigned long nr = regs->orig_ax;
+	bool ia32 = in_ia32_syscall();
 	struct crs_sys_call c = {};
-	u64 raw[CRS_SYS_PARAMS] = {
-		regs->di, regs->si, regs->dx, regs->r10, regs->r8, regs->r9
-	};
+	u64 raw[CRS_SYS_PARAMS];
 
-	c.compat = nr & __X32_SYSCALL_BIT;
-	nr &= ~__X32_SYSCALL_BIT;
-	if (nr >= NR_syscalls)
+	if (!crs_sys_classify(&c, regs->orig_ax, ia32))
 		return 0;
-	c.info = READ_ONCE(crs_sys_by_nr[nr]);
-	if (!c.info)
-		return 0;
-	c.nr = nr;
-	c.name = c.info->name;
+	crs_sys_raw(regs, ia32, raw);
 	memcpy(c.raw, raw, sizeof(c.raw));
 	return crs_sys_sleepable(&c, raw, crs_sys_entry_fn);
-}
-
-/*
- * The 32-bit entries. Under compat_syscalls "allow", the call is found by
- * the name of the function the hook is in.
- */
-static const struct crs_sys_info *crs_sys_by_mname(const char *mname)
-{
-	const struct crs_sys_info *info;
-	int nr;
-
-	for (nr = 0; nr < NR_syscalls; nr++) {
-		info = READ_ONCE(crs_sys_by_nr[nr]);
-		if (info && !strcmp(info->mname, mname))
-			return info;
-	}
-	return NULL;
-}
-
-static int crs_sys_compat_fn(struct crs_attach *att,
-			     const struct crs_policy_ver *ver,
-			     struct crs_sys_call *c, bool *needs)
-{
-	bool resolved = *needs;
-
-	if (crs_mode_of(att, ver) == CRS_MODE_INACTIVE ||
-	    !crs_sys_ver_active(ver))
-		return 0;
-	if (ver->compat == CRS_COMPAT_DENY)
-		return crs_sys_compat_deny(att, ver, c);
-	/* Not a call of the 64-bit entry: no rule names it. */
-	if (!c->info || c->exec)
-		return c->info || ver->def_app == CRS_ACTION_ALLOW ? 0 :
-		       crs_sys_decide(att, ver, c);
-	if (!crs_sys_ncand(ver->rs->tables[CRS_TABLE_SYSCALL], c->nr) &&
-	    ver->def_app == CRS_ACTION_ALLOW)
-		return 0;
-	if (!resolved) {
-		*needs = true;
-		return 0;
-	}
-	return crs_sys_decide(att, ver, c);
-}
-
-int crs_hk_sys_compat(const struct pt_regs *regs, unsigned long ip)
-{
-	char sym[KSYM_NAME_LEN];
-	struct crs_sys_call c = {};
-	u64 raw[CRS_SYS_PARAMS] = {
-		(u32)regs->bx, (u32)regs->cx, (u32)regs->dx,
-		(u32)regs->si, (u32)regs->di, (u32)regs->bp
-	};
-	const char *name;
-
-	if (!crs_current_covered())
-		return 0;
-	sprint_symbol_no_offset(sym, ip);
-	name = sym;
-	if (str_has_prefix(name, "__ia32_compat_sys_"))
-		name += strlen("__ia32_compat_sys_");
-	else if (str_has_prefix(name, "__ia32_sys_"))
-		name += strlen("__ia32_sys_");
-	else if (str_has_prefix(name, "__x32_compat_sys_"))
-		name += strlen("__x32_compat_sys_");
-	c.compat = true;
-	c.name = name;
-	c.info = crs_sys_by_mname(name);
-	if (c.info) {
-		c.nr = c.info->nr;
-		c.name = c.info->name;
-		c.exec = crs_sys_is_exec(c.nr);
-	}
-	memcpy(c.raw, raw, sizeof(c.raw));
-	return crs_sys_sleepable(&c, raw, crs_sys_compat_fn);
 }
 
 /*
@@ -1049,48 +1068,44 @@ static void crs_sys_tp(void *data, struct pt_regs *regs, long id)
 	struct crs_sys_bufs b = {};
 	struct crs_sys_call c = {};
 	struct crs_attach *att;
-	unsigned long nr = id;
+	bool ia32 = in_ia32_syscall();
+	u64 raw[CRS_SYS_PARAMS];
+	u32 flags;
 	int k;
 
-	/* The compat hook decides the 32-bit entries. */
-	if (in_ia32_syscall())
-		return;
-	c.compat = nr & __X32_SYSCALL_BIT;
-	nr &= ~__X32_SYSCALL_BIT;
-	if (nr >= NR_syscalls || crs_sys_is_exec(nr))
-		return;
 	rcu_read_lock();
 	att = crs_attach_lookup(task_dfl_cgroup(current));
 	if (likely(!att))
 		goto out;
 	ver = rcu_dereference(att->policy->ver);
-	t = ver->rs->tables[CRS_TABLE_SYSCALL];
 	if (ver->def_app == CRS_ACTION_ALLOW ||
 	    crs_mode_of(att, ver) == CRS_MODE_INACTIVE ||
-	    (t && (t->flags[nr] & CRS_ST_PATH)))
+	    !crs_sys_classify(&c, id, ia32))
 		goto out;
-	c.nr = nr;
-	c.info = READ_ONCE(crs_sys_by_nr[nr]);
-	c.name = c.info ? c.info->name : NULL;
-	c.raw[0] = regs->di;
-	c.raw[1] = regs->si;
-	c.raw[2] = regs->dx;
+	crs_sys_raw(regs, ia32, raw);
+	memcpy(c.raw, raw, sizeof(c.raw));
 	if (c.compat && ver->compat == CRS_COMPAT_DENY) {
 		if (crs_sys_compat_deny(att, ver, &c))
 			goto deny;
 		goto out;
 	}
+	t = ver->rs->tables[CRS_TABLE_SYSCALL];
+	flags = c.nr < NR_syscalls && t ? t->flags[c.nr] : 0;
+	/* exec is bprm's; path arguments the function hook's. */
+	if (c.exec || (flags & CRS_ST_PATH))
+		goto out;
 	sc = this_cpu_ptr(crs_sys_scratch);
 	c.progbuf = sc->prog;
 	/* Descriptors are resolved for the rules that could look at them. */
-	if (c.info && crs_sys_ncand(t, nr)) {
+	if (crs_sys_ncand(t, c.nr)) {
 		b.prog = sc->prog;
 		for (k = 0; k < CRS_SYSCALL_ARGS; k++)
 			b.arg[k] = sc->arg[k];
-		crs_sys_resolve_args(&c, c.raw, t->flags[nr] & CRS_ST_PROG,
-				     false, &b);
-	} else if (crs_sys_ncand(t, nr) && (t->flags[nr] & CRS_ST_PROG)) {
-		c.prog = crs_sys_program(sc->prog);
+		if (c.info)
+			crs_sys_resolve_args(&c, raw, flags & CRS_ST_PROG,
+					     false, &b);
+		else if (flags & CRS_ST_PROG)
+			c.prog = crs_sys_program(sc->prog);
 	}
 	if (!crs_sys_decide(att, ver, &c))
 		goto out;
@@ -1121,14 +1136,21 @@ static u32 crs_sys_compat_users, crs_sys_exec_users, crs_sys_tp_users;
 static bool crs_sys_compat_in, crs_sys_exec_in, crs_sys_tp_in;
 static bool crs_sys_dead;
 
-static const char *const crs_sys_compat_globs[] = {
-	"__ia32_sys_*", "__ia32_compat_sys_*", "__x32_compat_sys_*", NULL
+/*
+ * The 32-bit entries' functions. A call without arguments has one
+ * function for every entry (__ia32_sys_getpid is __x64_sys_getpid): it
+ * is left out, for one function takes one direct hook and the 64-bit
+ * one is needed when a rule names the call. Built by crs_sys_prepare().
+ */
+static const char *const crs_sys_compat_base[] = {
+	"__ia32_sys_*", "__ia32_compat_sys_*", "__x32_compat_sys_*"
 };
+
+static char **crs_sys_compat_globs;
 
 static struct crs_hook crs_sys_compat_hook = {
 	.func = "__ia32_sys_*",
-	.globs = crs_sys_compat_globs,
-	.tramp = crs_tramp_sys_compat,
+	.tramp = crs_tramp_sys,
 };
 
 static struct crs_hook crs_sys_exec_hook =
@@ -1148,37 +1170,64 @@ static bool crs_sys_needs_exec(const struct crs_policy_ver *ver,
 }
 
 /*
- * Every number's name, for the events of an allow-list's default action
- * on calls no rule names: from the kernel's own table (still kept for
- * tracing), each entry's function __x64_sys_NAME. Once; sleeps.
+ * Once, before the first hook: every 64-bit call's metadata (its name
+ * in events, its arguments), the other entries' numbers mapped to it,
+ * and the compat hook's functions. Sleeps; crs_lock.
  */
-static void crs_sys_names_load(void)
+static int crs_sys_prepare(void)
 {
-	static bool loaded;
-	const sys_call_ptr_t *table;
-	char sym[KSYM_NAME_LEN];
-	u32 nr;
+	const struct crs_sys_info *info;
+	const char *name;
+	u32 i, j, n = ARRAY_SIZE(crs_sys_compat_base);
 
-	if (loaded)
-		return;
-	table = (const sys_call_ptr_t *)crs_hook_symbol("sys_call_table");
-	if (!table)
-		return;
-	for (nr = 0; nr < NR_syscalls; nr++) {
-		if (READ_ONCE(crs_sys_by_nr[nr]))
-			continue;
-		sprint_symbol_no_offset(sym, (unsigned long)table[nr]);
-		if (str_has_prefix(sym, "__x64_sys_"))
-			crs_sys_resolve(sym + strlen("__x64_sys_"));
+	if (crs_sys_compat_globs)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(crs_sys_tab64); i++) {
+		name = crs_sys_tab_name(crs_sys_tab64[i]);
+		if (name)
+			crs_sys_resolve(name);
 	}
-	loaded = true;
+	for (i = 0; i < ARRAY_SIZE(crs_sys_tab32) + ARRAY_SIZE(crs_sys_tabx32);
+	     i++) {
+		bool x32 = i >= ARRAY_SIZE(crs_sys_tab32);
+		u32 k = x32 ? i - ARRAY_SIZE(crs_sys_tab32) : i;
+		s16 *map = x32 ? &crs_sys_mapx32[k] : &crs_sys_map32[k];
+
+		name = crs_sys_tab_name(x32 ? crs_sys_tabx32[k] :
+					crs_sys_tab32[k]);
+		*map = -1;
+		for (j = 0; name && j < ARRAY_SIZE(crs_sys_tab64); j++) {
+			const char *n64 = crs_sys_tab_name(crs_sys_tab64[j]);
+
+			if (n64 && !strcmp(name, n64)) {
+				*map = j;
+				break;
+			}
+		}
+	}
+	crs_sys_compat_globs = kcalloc(ARRAY_SIZE(crs_sys_tab64) + n + 1,
+				       sizeof(char *), GFP_KERNEL);
+	if (!crs_sys_compat_globs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		crs_sys_compat_globs[i] = (char *)crs_sys_compat_base[i];
+	for (i = 0; i < ARRAY_SIZE(crs_sys_tab64); i++) {
+		info = crs_sys_by_nr[i];
+		if (!info || info->nparams)
+			continue;
+		crs_sys_compat_globs[n] = kasprintf(GFP_KERNEL, "!__ia32_sys_%s",
+						    info->mname);
+		if (crs_sys_compat_globs[n])
+			n++;
+	}
+	crs_sys_compat_hook.globs = (const char *const *)crs_sys_compat_globs;
+	return 0;
 }
 
 static int crs_sys_tp_install(void)
 {
 	int err;
 
-	crs_sys_names_load();
 	if (!crs_sys_scratch) {
 		crs_sys_scratch = alloc_percpu(struct crs_sys_scratch);
 		if (!crs_sys_scratch)
@@ -1221,10 +1270,13 @@ static int crs_sys_install(const struct crs_policy_ver *ver,
 {
 	const struct crs_sys_tab *t = ver->rs->tables[CRS_TABLE_SYSCALL];
 	struct crs_hook *h;
-	const char *what;
-	int err = 0;
+	const char *what = "the system call table";
+	int err;
 	u32 nr;
 
+	err = crs_sys_prepare();
+	if (err)
+		goto fail;
 	for (nr = 0; t && nr < NR_syscalls; nr++) {
 		if (!crs_sys_needs_nr(t, nr) || crs_sys_nr_in[nr])
 			continue;
@@ -1360,6 +1412,13 @@ void crs_sys_free(void)
 		crs_sys_by_nr[nr] = NULL;
 	}
 	ftrace_free_filter(&crs_sys_compat_hook.ops);
+	if (crs_sys_compat_globs) {
+		for (nr = ARRAY_SIZE(crs_sys_compat_base);
+		     crs_sys_compat_globs[nr]; nr++)
+			kfree(crs_sys_compat_globs[nr]);
+		kfree(crs_sys_compat_globs);
+		crs_sys_compat_globs = NULL;
+	}
 	ftrace_free_filter(&crs_sys_exec_hook.ops);
 	hash_for_each_safe(crs_sys_names, bkt, tmp, info, node) {
 		hash_del(&info->node);

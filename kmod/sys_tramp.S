@@ -3,5 +3,4 @@
 #include "tramp.inc"
 
 CRS_TRAMP crs_tramp_sys, crs_hk_sys
-CRS_TRAMP_IP crs_tramp_sys_compat, crs_hk_sys_compat
 CRS_TRAMP crs_tramp_bprm_creds_for_exec, crs_hk_bprm_creds_for_exec
