@@ -265,6 +265,7 @@ int crs_sys_rule_check(struct crs_rule *r, u32 i, const struct nlattr *name,
  */
 #define CRS_ST_PROG	BIT(0)	/* a candidate names a program */
 #define CRS_ST_PATH	BIT(1)	/* a candidate has a path argument */
+#define CRS_ST_ARGS	BIT(2)	/* a candidate has an argument not "*" */
 
 struct crs_sys_tab {
 	u32 start[NR_syscalls + 1];
@@ -383,6 +384,8 @@ int crs_sys_compile(struct crs_ruleset *rs)
 		t->cand[pos[nr]++] = i;
 		if (r->program != CRS_STR_NONE)
 			t->flags[nr] |= CRS_ST_PROG;
+		if (crs_nonany(r))
+			t->flags[nr] |= CRS_ST_ARGS;
 		for (k = 0; k < r->nargs; k++)
 			if (r->args[k].kind == CRS_ARG_PATH &&
 			    !crs_sys_is_exec(nr) && crs_sys_by_nr[nr] &&
@@ -408,7 +411,8 @@ static u32 crs_sys_ncand(const struct crs_sys_tab *t, u32 nr)
 /* One call as the rules see it. */
 struct crs_sys_call {
 	const struct crs_sys_info *info;	/* NULL: not a named call */
-	const char *name;			/* for events */
+	const char *sym;	/* its function in the kernel's table */
+	const char *name;	/* for events, from sym unless set */
 	u32 nr;			/* on the 64-bit entry, or CRS_SYS_NONE */
 	bool compat;				/* ia32 or x32 */
 	bool exec;
@@ -488,6 +492,7 @@ static u8 crs_mode_of(struct crs_attach *att, const struct crs_policy_ver *ver)
 }
 
 static char *crs_sys_program(char *buf);
+static const char *crs_sys_tab_name(const char *sym);
 
 /* Whether the compat entries concern ver at all (SPEC section 2). */
 static bool crs_sys_ver_active(const struct crs_policy_ver *ver)
@@ -520,6 +525,8 @@ static int crs_sys_act(struct crs_attach *att, const struct crs_policy_ver *ver,
 	ev.type = CRS_RULE_SYSCALL;
 	ev.action = action;
 	ev.enforced = action == CRS_ACTION_DENY && mode == CRS_MODE_ACTIVE;
+	if (!c->name)
+		c->name = crs_sys_tab_name(c->sym);
 	ev.syscall = rule < 0 ? c->name :
 		     crs_rule_str(rs, rs->rules[rule].syscall);
 	n = c->exec ? 1 : c->info ? min_t(int, c->info->nparams,
@@ -863,25 +870,26 @@ static bool crs_sys_classify(struct crs_sys_call *c, unsigned long nr,
 		if (nr >= ARRAY_SIZE(crs_sys_tab32))
 			return false;
 		c->compat = true;
-		c->name = crs_sys_tab_name(crs_sys_tab32[nr]);
+		c->sym = crs_sys_tab32[nr];
 		n64 = crs_sys_map32[nr];
 	} else if (nr & __X32_SYSCALL_BIT) {
 		nr &= ~__X32_SYSCALL_BIT;
 		if (nr >= ARRAY_SIZE(crs_sys_tabx32))
 			return false;
 		c->compat = true;
-		c->name = crs_sys_tab_name(crs_sys_tabx32[nr]);
+		c->sym = crs_sys_tabx32[nr];
 		n64 = crs_sys_mapx32[nr];
 	} else {
 		if (nr >= NR_syscalls)
 			return false;
-		c->name = crs_sys_tab_name(crs_sys_tab64[nr]);
+		c->sym = crs_sys_tab64[nr];
 		n64 = nr;
 	}
 	c->nr = n64 < 0 ? CRS_SYS_NONE : n64;
 	c->info = n64 < 0 ? NULL : READ_ONCE(crs_sys_by_nr[n64]);
 	c->exec = n64 >= 0 && crs_sys_is_exec(n64);
-	return c->name;
+	/* Holes in the x32 table; the name is made when an event needs it. */
+	return c->sym;
 }
 
 static void crs_sys_raw(const struct pt_regs *regs, bool ia32, u64 *raw)
@@ -1093,6 +1101,14 @@ static void crs_sys_tp(void *data, struct pt_regs *regs, long id)
 	flags = c.nr < NR_syscalls && t ? t->flags[c.nr] : 0;
 	/* exec is bprm's; path arguments the function hook's. */
 	if (c.exec || (flags & CRS_ST_PATH))
+		goto out;
+	/*
+	 * Rules that name neither programs nor arguments: the first (the
+	 * strongest action) decides, and an allow needs nothing more. The
+	 * common case of an allow-list.
+	 */
+	if (crs_sys_ncand(t, c.nr) && !(flags & (CRS_ST_PROG | CRS_ST_ARGS)) &&
+	    ver->rs->rules[t->cand[t->start[c.nr]]].action == CRS_ACTION_ALLOW)
 		goto out;
 	sc = this_cpu_ptr(crs_sys_scratch);
 	c.progbuf = sc->prog;
