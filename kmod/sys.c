@@ -695,10 +695,10 @@ static char *crs_sys_abs_path(char *tmp, int dfd, bool follow, char *buf)
 }
 
 /* The dfd of an *at call: the descriptor parameter before path k. */
-static int crs_sys_dfd(const struct crs_sys_call *c, const u64 *raw, int k)
+static int crs_sys_dfd(const struct crs_sys_call *c, int k)
 {
 	return k > 0 && c->info->param[k - 1] == CRS_SP_FD ?
-	       (int)raw[k - 1] : AT_FDCWD;
+	       (int)c->raw[k - 1] : AT_FDCWD;
 }
 
 struct crs_sys_bufs {
@@ -712,7 +712,7 @@ struct crs_sys_bufs {
  * want_prog. sleep: may read user memory and walk paths (bufs from
  * __getname(), allocated here); else only descriptors (per-CPU bufs).
  */
-static void crs_sys_resolve_args(struct crs_sys_call *c, const u64 *raw,
+static void crs_sys_resolve_args(struct crs_sys_call *c,
 				 bool want_prog, bool sleep,
 				 struct crs_sys_bufs *b)
 {
@@ -729,7 +729,7 @@ static void crs_sys_resolve_args(struct crs_sys_call *c, const u64 *raw,
 		if (!b->arg[k])
 			continue;
 		if (param == CRS_SP_FD) {
-			c->str[k] = crs_sys_fd_path((int)raw[k], b->arg[k]);
+			c->str[k] = crs_sys_fd_path((int)c->raw[k], b->arg[k]);
 			continue;
 		}
 		if (!b->tmp)
@@ -737,11 +737,11 @@ static void crs_sys_resolve_args(struct crs_sys_call *c, const u64 *raw,
 		if (!b->tmp)
 			continue;
 		len = strncpy_from_user(b->tmp,
-					(const char __user *)(uintptr_t)raw[k],
+					(const char __user *)(uintptr_t)c->raw[k],
 					PATH_MAX);
 		if (len <= 0 || len == PATH_MAX)
 			continue;
-		c->str[k] = crs_sys_abs_path(b->tmp, crs_sys_dfd(c, raw, k),
+		c->str[k] = crs_sys_abs_path(b->tmp, crs_sys_dfd(c, k),
 					     !c->info->nofollow, b->arg[k]);
 	}
 	if (sleep && !b->prog)
@@ -774,8 +774,7 @@ typedef int (*crs_sys_fn)(struct crs_attach *att,
 			  const struct crs_policy_ver *ver,
 			  struct crs_sys_call *c, bool *needs);
 
-static int crs_sys_sleepable(struct crs_sys_call *c, const u64 *raw,
-			     crs_sys_fn fn)
+static int crs_sys_sleepable(struct crs_sys_call *c, crs_sys_fn fn)
 {
 	struct crs_sys_bufs b = {};
 	const struct crs_policy_ver *ver;
@@ -797,7 +796,7 @@ static int crs_sys_sleepable(struct crs_sys_call *c, const u64 *raw,
 
 	crs_hook_sleep_begin();
 	if (c->info) {
-		crs_sys_resolve_args(c, raw, true, true, &b);
+		crs_sys_resolve_args(c, true, true, &b);
 	} else {
 		b.prog = __getname();
 		c->progbuf = b.prog;
@@ -823,9 +822,13 @@ static int crs_sys_sleepable(struct crs_sys_call *c, const u64 *raw,
  * "compat_sys_NAME". They name the calls no rule names (for events),
  * and map the numbers of the 32-bit and x32 entries to the 64-bit one.
  */
-#define __SYSCALL(nr, sym)				[nr] = #sym,
-#define __SYSCALL_NORETURN(nr, sym)			[nr] = #sym,
-#define __SYSCALL_WITH_COMPAT(nr, native, compat)	[nr] = #native,
+#define __SYSCALL(nr, sym) \
+	[nr] = #sym,
+#define __SYSCALL_NORETURN(nr, sym) \
+	[nr] = #sym,
+#define __SYSCALL_WITH_COMPAT(nr, native, compat) \
+	[nr] = #native,
+
 static const char *const crs_sys_tab64[] = {
 #include <asm/syscalls_64.h>
 };
@@ -837,6 +840,7 @@ static const char *const crs_sys_tab32[] = {
 static const char *const crs_sys_tabx32[] = {
 #include <asm/syscalls_x32.h>
 };
+
 #undef __SYSCALL
 #undef __SYSCALL_NORETURN
 #undef __SYSCALL_WITH_COMPAT
@@ -892,22 +896,17 @@ static bool crs_sys_classify(struct crs_sys_call *c, unsigned long nr,
 	return c->sym;
 }
 
+/* The arguments rules can name: the first three, as the entry passed them. */
 static void crs_sys_raw(const struct pt_regs *regs, bool ia32, u64 *raw)
 {
 	if (ia32) {
 		raw[0] = (u32)regs->bx;
 		raw[1] = (u32)regs->cx;
 		raw[2] = (u32)regs->dx;
-		raw[3] = (u32)regs->si;
-		raw[4] = (u32)regs->di;
-		raw[5] = (u32)regs->bp;
 	} else {
 		raw[0] = regs->di;
 		raw[1] = regs->si;
 		raw[2] = regs->dx;
-		raw[3] = regs->r10;
-		raw[4] = regs->r8;
-		raw[5] = regs->r9;
 	}
 }
 
@@ -949,13 +948,11 @@ int crs_hk_sys(const struct pt_regs *regs)
 {
 	bool ia32 = in_ia32_syscall();
 	struct crs_sys_call c = {};
-	u64 raw[CRS_SYS_PARAMS];
 
 	if (!crs_sys_classify(&c, regs->orig_ax, ia32))
 		return 0;
-	crs_sys_raw(regs, ia32, raw);
-	memcpy(c.raw, raw, sizeof(c.raw));
-	return crs_sys_sleepable(&c, raw, crs_sys_entry_fn);
+	crs_sys_raw(regs, ia32, c.raw);
+	return crs_sys_sleepable(&c, crs_sys_entry_fn);
 }
 
 /*
@@ -1048,7 +1045,7 @@ int crs_hk_bprm_creds_for_exec(struct linux_binprm *bprm)
 		c.asked = crs_sys_asked(bprm, asked);
 	/* c.info NULL: crs_sys_sleepable() resolves the program alone. */
 	c.info = NULL;
-	ret = crs_sys_sleepable(&c, NULL, crs_sys_exec_fn);
+	ret = crs_sys_sleepable(&c, crs_sys_exec_fn);
 	if (file)
 		__putname(file);
 	if (asked)
@@ -1077,7 +1074,6 @@ static void crs_sys_tp(void *data, struct pt_regs *regs, long id)
 	struct crs_sys_call c = {};
 	struct crs_attach *att;
 	bool ia32 = in_ia32_syscall();
-	u64 raw[CRS_SYS_PARAMS];
 	u32 flags;
 	int k;
 
@@ -1090,8 +1086,7 @@ static void crs_sys_tp(void *data, struct pt_regs *regs, long id)
 	    crs_mode_of(att, ver) == CRS_MODE_INACTIVE ||
 	    !crs_sys_classify(&c, id, ia32))
 		goto out;
-	crs_sys_raw(regs, ia32, raw);
-	memcpy(c.raw, raw, sizeof(c.raw));
+	crs_sys_raw(regs, ia32, c.raw);
 	if (c.compat && ver->compat == CRS_COMPAT_DENY) {
 		if (crs_sys_compat_deny(att, ver, &c))
 			goto deny;
@@ -1118,7 +1113,7 @@ static void crs_sys_tp(void *data, struct pt_regs *regs, long id)
 		for (k = 0; k < CRS_SYSCALL_ARGS; k++)
 			b.arg[k] = sc->arg[k];
 		if (c.info)
-			crs_sys_resolve_args(&c, raw, flags & CRS_ST_PROG,
+			crs_sys_resolve_args(&c, flags & CRS_ST_PROG,
 					     false, &b);
 		else if (flags & CRS_ST_PROG)
 			c.prog = crs_sys_program(sc->prog);
