@@ -618,17 +618,24 @@ static char *crs_sys_program(char *buf)
 	return p;
 }
 
-/* The file fd refers to (AT_FDCWD: the working directory). */
+/*
+ * The file fd refers to (AT_FDCWD: the working directory). Does not
+ * sleep: the tracepoint calls it with preemption disabled, so the
+ * working directory is read under fs->lock rather than referenced (a
+ * path_put() could be the last).
+ */
 static char *crs_sys_fd_path(int fd, char *buf)
 {
+	struct fs_struct *fs = current->fs;
 	struct file *f;
-	struct path pwd;
 	char *p;
 
 	if (fd == AT_FDCWD) {
-		get_fs_pwd(current->fs, &pwd);
-		p = crs_d_path(&pwd, buf);
-		path_put(&pwd);
+		if (!fs)
+			return NULL;
+		spin_lock(&fs->lock);
+		p = crs_d_path(&fs->pwd, buf);
+		spin_unlock(&fs->lock);
 		return p;
 	}
 	f = fget(fd);
