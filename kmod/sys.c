@@ -49,7 +49,9 @@
 #include <linux/fs_struct.h>
 #include <linux/hashtable.h>
 #include <linux/kallsyms.h>
+#include <linux/ipc.h>
 #include <linux/namei.h>
+#include <linux/net.h>
 #include <linux/percpu.h>
 #include <linux/sort.h>
 #include <linux/trace_events.h>
@@ -416,6 +418,7 @@ struct crs_sys_call {
 	u32 nr;			/* on the 64-bit entry, or CRS_SYS_NONE */
 	bool compat;				/* ia32 or x32 */
 	bool exec;
+	bool mux;		/* a multiplexer's call, taken apart */
 	u64 raw[CRS_SYSCALL_ARGS];
 	const char *str[CRS_SYSCALL_ARGS];	/* resolved paths, or NULL */
 	const char *asked;			/* exec: the path asked for */
@@ -918,10 +921,114 @@ static void crs_sys_raw(const struct pt_regs *regs, bool ia32, u64 *raw)
 }
 
 /*
+ * The 32-bit multiplexers, taken apart into the call they perform (SPEC
+ * section 4): socketcall(call, args) by linux/net.h's numbers, reading
+ * the arguments from the caller's array as the kernel will; ipc(call,
+ * first, second, third, ptr, fifth) as ipc/syscall.c passes them on.
+ */
+struct crs_sys_mux {
+	const char *name;	/* the 64-bit call */
+	u8 src[CRS_SYSCALL_ARGS]; /* socketcall: how many; ipc: which, 1..5 */
+};
+
+static const struct crs_sys_mux crs_sys_socketcalls[] = {
+	[SYS_SOCKET] = { "socket", { 3 } },
+	[SYS_BIND] = { "bind", { 3 } },
+	[SYS_CONNECT] = { "connect", { 3 } },
+	[SYS_LISTEN] = { "listen", { 2 } },
+	[SYS_ACCEPT] = { "accept", { 3 } },
+	[SYS_GETSOCKNAME] = { "getsockname", { 3 } },
+	[SYS_GETPEERNAME] = { "getpeername", { 3 } },
+	[SYS_SOCKETPAIR] = { "socketpair", { 3 } },
+	[SYS_SEND] = { "sendto", { 3 } },
+	[SYS_RECV] = { "recvfrom", { 3 } },
+	[SYS_SENDTO] = { "sendto", { 3 } },
+	[SYS_RECVFROM] = { "recvfrom", { 3 } },
+	[SYS_SHUTDOWN] = { "shutdown", { 2 } },
+	[SYS_SETSOCKOPT] = { "setsockopt", { 3 } },
+	[SYS_GETSOCKOPT] = { "getsockopt", { 3 } },
+	[SYS_SENDMSG] = { "sendmsg", { 3 } },
+	[SYS_RECVMSG] = { "recvmsg", { 3 } },
+	[SYS_ACCEPT4] = { "accept4", { 3 } },
+	[SYS_RECVMMSG] = { "recvmmsg", { 3 } },
+	[SYS_SENDMMSG] = { "sendmmsg", { 3 } },
+};
+
+static const struct crs_sys_mux crs_sys_ipcs[] = {
+	[SEMOP] = { "semop", { 1, 4, 2 } },
+	[SEMGET] = { "semget", { 1, 2, 3 } },
+	[SEMCTL] = { "semctl", { 1, 2, 3 } },
+	[SEMTIMEDOP] = { "semtimedop", { 1, 4, 2 } },
+	[MSGSND] = { "msgsnd", { 1, 4, 2 } },
+	[MSGRCV] = { "msgrcv", { 1, 4, 2 } },
+	[MSGGET] = { "msgget", { 1, 2 } },
+	[MSGCTL] = { "msgctl", { 1, 2, 4 } },
+	[SHMAT] = { "shmat", { 1, 4, 2 } },
+	[SHMDT] = { "shmdt", { 4 } },
+	[SHMGET] = { "shmget", { 1, 2, 3 } },
+	[SHMCTL] = { "shmctl", { 1, 2, 4 } },
+};
+
+/* Their 64-bit numbers, -1 for none; set by crs_sys_prepare(). */
+static s16 crs_sys_socketcall_nr[ARRAY_SIZE(crs_sys_socketcalls)];
+static s16 crs_sys_ipc_nr[ARRAY_SIZE(crs_sys_ipcs)];
+
+/* Whether c (classified, on the 32-bit entry) is socketcall or ipc. */
+static bool crs_sys_is_mux(const struct crs_sys_call *c)
+{
+	return c->compat && !c->mux && c->sym &&
+	       (!strcmp(c->sym, "sys_socketcall") || !strcmp(c->sym, "sys_ipc"));
+}
+
+/*
+ * Makes c the call the multiplexer performs. May fault in the caller's
+ * memory (sleeps); a call it cannot take apart stays the multiplexer,
+ * which no rule names.
+ */
+static void crs_sys_demux(struct crs_sys_call *c, const struct pt_regs *regs)
+{
+	const u64 ipc_args[] = {
+		0, (u32)regs->cx, (u32)regs->dx, (u32)regs->si, (u32)regs->di,
+		(u32)regs->bp
+	};
+	const struct crs_sys_mux *m;
+	u32 call = c->raw[0], args[CRS_SYSCALL_ARGS] = {};
+	int k, nr;
+
+	if (!strcmp(c->sym, "sys_socketcall")) {
+		if (call >= ARRAY_SIZE(crs_sys_socketcalls) ||
+		    !crs_sys_socketcalls[call].name)
+			return;
+		m = &crs_sys_socketcalls[call];
+		if (copy_from_user(args, u64_to_user_ptr(c->raw[1]),
+				   m->src[0] * sizeof(u32)))
+			return;
+		nr = crs_sys_socketcall_nr[call];
+		for (k = 0; k < CRS_SYSCALL_ARGS; k++)
+			c->raw[k] = args[k];
+	} else {
+		call &= 0xffff;		/* the high half is a version */
+		if (call >= ARRAY_SIZE(crs_sys_ipcs) || !crs_sys_ipcs[call].name)
+			return;
+		m = &crs_sys_ipcs[call];
+		nr = crs_sys_ipc_nr[call];
+		for (k = 0; k < CRS_SYSCALL_ARGS; k++)
+			c->raw[k] = ipc_args[m->src[k]];
+	}
+	if (nr < 0)
+		return;
+	c->mux = true;
+	c->nr = nr;
+	c->name = m->name;
+	c->info = READ_ONCE(crs_sys_by_nr[nr]);
+}
+
+/*
  * At a system call function (any entry). *needs false on entry: say
  * whether resolving is wanted (and return 0); true: decide with what c
  * holds. Versions with an allow-list are the tracepoint's, but for calls
- * whose rules have path arguments, which it cannot read.
+ * whose rules have path arguments and the multiplexers' calls, which it
+ * cannot read.
  */
 static int crs_sys_entry_fn(struct crs_attach *att,
 			    const struct crs_policy_ver *ver,
@@ -939,7 +1046,7 @@ static int crs_sys_entry_fn(struct crs_attach *att,
 	/* No 64-bit call of that name: no rule names it. exec: bprm's. */
 	if (c->nr == CRS_SYS_NONE || c->exec)
 		return 0;
-	if (ver->def_app != CRS_ACTION_ALLOW &&
+	if (ver->def_app != CRS_ACTION_ALLOW && !c->mux &&
 	    !(t && (t->flags[c->nr] & CRS_ST_PATH)))
 		return 0;
 	if (!crs_sys_ncand(t, c->nr) && ver->def_app == CRS_ACTION_ALLOW)
@@ -959,6 +1066,11 @@ int crs_hk_sys(const struct pt_regs *regs)
 	if (!crs_sys_classify(&c, regs->orig_ax, ia32))
 		return 0;
 	crs_sys_raw(regs, ia32, c.raw);
+	if (crs_sys_is_mux(&c) && crs_current_covered()) {
+		crs_hook_sleep_begin();
+		crs_sys_demux(&c, regs);
+		crs_hook_sleep_end();
+	}
 	return crs_sys_sleepable(&c, crs_sys_entry_fn);
 }
 
@@ -1099,6 +1211,9 @@ static void crs_sys_tp(void *data, struct pt_regs *regs, long id)
 			goto deny;
 		goto out;
 	}
+	/* Taken apart at their function, where user memory can be read. */
+	if (crs_sys_is_mux(&c))
+		goto out;
 	t = ver->rs->tables[CRS_TABLE_SYSCALL];
 	flags = c.nr < NR_syscalls && t ? t->flags[c.nr] : 0;
 	/* exec is bprm's; path arguments the function hook's. */
@@ -1222,6 +1337,18 @@ static int crs_sys_prepare(void)
 				break;
 			}
 		}
+	}
+	for (i = 0; i < ARRAY_SIZE(crs_sys_socketcalls) + ARRAY_SIZE(crs_sys_ipcs);
+	     i++) {
+		bool ipc = i >= ARRAY_SIZE(crs_sys_socketcalls);
+		u32 k = ipc ? i - ARRAY_SIZE(crs_sys_socketcalls) : i;
+
+		name = ipc ? crs_sys_ipcs[k].name : crs_sys_socketcalls[k].name;
+		info = name ? crs_sys_resolve(name) : NULL;
+		if (ipc)
+			crs_sys_ipc_nr[k] = info ? info->nr : -1;
+		else
+			crs_sys_socketcall_nr[k] = info ? info->nr : -1;
 	}
 	crs_sys_compat_globs = kcalloc(ARRAY_SIZE(crs_sys_tab64) + n + 1,
 				       sizeof(char *), GFP_KERNEL);

@@ -256,21 +256,23 @@ static int op_sysinfo(const void *p)
 #define NR32_GETPID	20
 #define NR32_MKDIR	39
 #define NR32_UMASK	60
+#define NR32_SOCKETCALL	102
+#define NR32_IPC	117
 
-static long int80(long nr, long a, long b)
+static long int80(long nr, long a, long b, long c)
 {
 	long ret;
 
 	asm volatile("int $0x80"
 		     : "=a"(ret)
-		     : "a"(nr), "b"(a), "c"(b)
+		     : "a"(nr), "b"(a), "c"(b), "d"(c)
 		     : "memory", "r8", "r9", "r10", "r11");
 	return ret;
 }
 
 static int op_int80_getpid(const void *p)
 {
-	long ret = int80(NR32_GETPID, 0, 0);
+	long ret = int80(NR32_GETPID, 0, 0, 0);
 
 	(void)p;
 	return ret < 0 ? (int)-ret : 0;
@@ -278,7 +280,7 @@ static int op_int80_getpid(const void *p)
 
 static int op_int80_umask(const void *p)
 {
-	long ret = int80(NR32_UMASK, 022, 0);
+	long ret = int80(NR32_UMASK, 022, 0, 0);
 
 	(void)p;
 	return ret < 0 ? (int)-ret : 0;
@@ -293,7 +295,33 @@ static int op_int80_mkdir(const void *p)
 	if (low == MAP_FAILED)
 		return 201;
 	snprintf(low, 4096, "%s", (const char *)p);
-	ret = int80(NR32_MKDIR, (long)low, 0755);
+	ret = int80(NR32_MKDIR, (long)low, 0755, 0);
+	return ret < 0 ? (int)-ret : 0;
+}
+
+/* socketcall(SYS_SOCKET, {family, SOCK_RAW or DGRAM, 0}) on the 32-bit entry. */
+static int op_int80_socket(const void *p)
+{
+	int family = *(const int *)p;
+	unsigned int *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	long ret;
+
+	if (low == MAP_FAILED)
+		return 201;
+	low[0] = family;
+	low[1] = family == AF_PACKET ? SOCK_RAW : SOCK_DGRAM;
+	low[2] = 0;
+	ret = int80(NR32_SOCKETCALL, 1 /* SYS_SOCKET */, (long)low, 0);
+	return ret < 0 ? (int)-ret : 0;
+}
+
+/* ipc(MSGGET, key, IPC_CREAT | 0600) on the 32-bit entry. */
+static int op_int80_msgget(const void *p)
+{
+	long ret = int80(NR32_IPC, 13 /* MSGGET */, *(const int *)p,
+			 01000 | 0600);
+
 	return ret < 0 ? (int)-ret : 0;
 }
 
@@ -408,6 +436,8 @@ static const struct srule base_rules[] = {
 	SR("packet", "socket", DENY, NULL, 1, INT(17)),
 	/* "*" */
 	SR("umask", "umask", DENY, NULL, 1, ANY),
+	/* a call that only the 32-bit entry multiplexes */
+	SR("msgget", "msgget", DENY, NULL, 1, INT(0x1234)),
 	/* exec: nginx may not start a shell; nobody may run forbidden */
 	SR("no-shell", "execve", DENY, D "/nginx", 1, PATH("/bin/sh")),
 	SR("no-forbidden", "execve", DENY, NULL, 1, PATH(D "/forbidden")),
@@ -718,6 +748,32 @@ TEST_F(one, compat_entry_matched_by_name)
 	EXPECT_EQ(0, RUN(op_int80_mkdir, D "/real/x"));
 	EXPECT_TRUE(exists(D "/real/x"));
 	EXPECT_EQ(0, RUN(op_int80_getpid, NULL));
+}
+
+TEST_F(one, compat_multiplexers_matched_as_their_calls)
+{
+	int packet = AF_PACKET, inet = AF_INET, key = 0x1234, other = 0;
+	struct sev e;
+
+	ASSERT_EQ(0, apply("sys", CRS_MODE_ACTIVE, ALLOW, CRS_COMPAT_ALLOW,
+			   base_rules, ARRAY_SIZE(base_rules)))
+		TH_LOG("%s", crs_nl_errmsg);
+	ASSERT_EQ(0, ct_attach(self->cg, "sys")) TH_LOG("%s", crs_nl_errmsg);
+	EXPECT_EQ(EPERM, RUN(op_int80_socket, &packet));
+	ASSERT_EQ(0, events(&e));
+	EXPECT_STREQ("packet", e.rule);
+	EXPECT_STREQ("socket", e.syscall);
+	EXPECT_EQ(17, e.ival[0]);
+	EXPECT_EQ(0, RUN(op_int80_socket, &inet));
+	EXPECT_EQ(EPERM, RUN(op_int80_msgget, &key));
+	ASSERT_EQ(0, events(&e));
+	EXPECT_STREQ("msgget", e.rule);
+	EXPECT_EQ(0, RUN(op_int80_msgget, &other));
+	/* Under compat_syscalls deny, both are refused whatever they do. */
+	ASSERT_EQ(0, apply("sys", CRS_MODE_ACTIVE, ALLOW, CRS_COMPAT_DENY,
+			   base_rules, ARRAY_SIZE(base_rules)));
+	EXPECT_EQ(EPERM, RUN(op_int80_socket, &inet));
+	EXPECT_EQ(EPERM, RUN(op_int80_msgget, &other));
 }
 
 /* ---- an allow-list ------------------------------------------------------- */
