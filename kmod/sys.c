@@ -1419,6 +1419,9 @@ static int crs_sys_install(const struct crs_policy_ver *ver,
 	int err;
 	u32 nr;
 
+	/* A version without syscall rules or an allow-list needs nothing. */
+	if (!crs_sys_ver_active(ver))
+		return 0;
 	err = crs_sys_prepare();
 	if (err)
 		goto fail;
