@@ -215,6 +215,12 @@ static int op_kill0(const void *p)
 	return ret_errno(syscall(SYS_kill, getpid(), 0));
 }
 
+static int op_kill_init0(const void *p)
+{
+	(void)p;
+	return ret_errno(syscall(SYS_kill, 1, 0));
+}
+
 static int op_kill_cont(const void *p)
 {
 	(void)p;
@@ -377,6 +383,10 @@ static void make_tree(void)
 	symlink(D "/ro", D "/link");
 	put_file(D "/deny", "orig");
 	put_file(D "/free", "orig");
+	mkdir(D "/fd", 0755);
+	put_file(D "/fd/x", "orig");
+	put_file(D "/fd/ok", "orig");
+	put_file(D "/fd/mon", "orig");
 	copy(BUSYBOX, D "/nginx");
 	copy(BUSYBOX, D "/forbidden");
 }
@@ -428,10 +438,15 @@ static const struct srule base_rules[] = {
 	SR("mk-ro", "mkdir", DENY, NULL, 1, PATH(D "/ro/")),
 	SR("mk-ro-ok", "mkdir", ALLOW, NULL, 2, PATH(D "/ro/ok"), ANY),
 	SR("mkat-nope", "mkdirat", DENY, NULL, 2, ANY, PATH(D "/nope")),
-	/* descriptor */
+	/* descriptor: exact, a directory, an exact allow inside it, monitor */
 	SR("ftr-deny", "ftruncate", DENY, NULL, 1, PATH(D "/deny")),
+	SR("ftr-fd", "ftruncate", DENY, NULL, 1, PATH(D "/fd/")),
+	SR("ftr-fd-ok", "ftruncate", ALLOW, NULL, 1, PATH(D "/fd/ok")),
+	SR("ftr-mon", "ftruncate", MON, NULL, 1, PATH(D "/fd/mon")),
 	/* integers: kill's signal 0; personality's 32-bit -1 */
 	SR("kill0", "kill", DENY, NULL, 2, ANY, INT(0)),
+	SR("kill-1-0", "kill", ALLOW, NULL, 2, INT(1), INT(0)),
+	SR("kill-cont", "kill", MON, NULL, 2, ANY, INT(SIGCONT)),
 	SR("pers", "personality", DENY, NULL, 1, INT(-1)),
 	SR("packet", "socket", DENY, NULL, 1, INT(17)),
 	/* "*" */
@@ -607,12 +622,26 @@ TEST_F(ops, fd_argument)
 	EXPECT_EQ(0, size_of(D "/free"));
 }
 
+TEST_F(ops, fd_argument_in_a_directory_allowed_and_monitored)
+{
+	EXPECT_DECIDED(RUN(op_ftruncate, D "/fd/x"), DENY, "ftr-fd",
+		       "ftruncate", size_of(D "/fd/x") == 4);
+	/* The exact allow beats the directory. */
+	EXPECT_QUIET(RUN(op_ftruncate, D "/fd/ok"));
+	EXPECT_EQ(0, size_of(D "/fd/ok"));
+	EXPECT_DECIDED(RUN(op_ftruncate, D "/fd/mon"), MON, "ftr-mon",
+		       "ftruncate", 1);
+	EXPECT_EQ(0, size_of(D "/fd/mon"));
+}
+
 TEST_F(ops, integer_argument)
 {
 	unsigned int query = 0xffffffff;
 
 	EXPECT_DECIDED(RUN(op_kill0, NULL), DENY, "kill0", "kill", 1);
-	EXPECT_QUIET(RUN(op_kill_cont, NULL));
+	/* Two integers beat one: kill(1, 0) is allowed. */
+	EXPECT_QUIET(RUN(op_kill_init0, NULL));
+	EXPECT_DECIDED(RUN(op_kill_cont, NULL), MON, "kill-cont", "kill", 1);
 	/* A 32-bit parameter matches -1 as 0xffffffff. */
 	EXPECT_DECIDED(RUN(op_personality, &query), DENY, "pers",
 		       "personality", 1);
@@ -977,6 +1006,8 @@ TEST_F(one, replacing_an_attached_policy_moves_the_hooks)
 {
 	static const struct srule only_kill[] = {
 		SR("kill0", "kill", DENY, NULL, 2, ANY, INT(0)),
+	SR("kill-1-0", "kill", ALLOW, NULL, 2, INT(1), INT(0)),
+	SR("kill-cont", "kill", MON, NULL, 2, ANY, INT(SIGCONT)),
 	};
 	int i;
 
