@@ -20,8 +20,8 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 CRS_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	      -Iinclude/uapi -DCRS_VERSION='"$(VERSION)"' \
-	      $(shell pkg-config --cflags libnl-genl-3.0 jansson libseccomp 2>/dev/null)
-CRS_LIBS := $(shell pkg-config --libs libnl-genl-3.0 jansson libseccomp 2>/dev/null)
+	      $(shell pkg-config --cflags libnl-genl-3.0 jansson 2>/dev/null)
+CRS_LIBS := $(shell pkg-config --libs libnl-genl-3.0 jansson 2>/dev/null)
 
 CRSCTL_SRCS := $(wildcard userspace/*.c)
 CRSCTL_OBJS := $(CRSCTL_SRCS:userspace/%.c=$(BUILD)/obj/%.o)

@@ -92,6 +92,8 @@ static void crs_attach_remove(struct crs_attach *att)
 	crs_attach_n--;
 	crs_attach_gen++;
 	static_branch_dec(&crs_attach_any);
+	crs_sys_release(rcu_dereference_protected(att->policy->ver,
+						  lockdep_is_held(&crs_lock)), 1);
 	crs_net_put();
 	crs_file_put();
 	call_rcu(&att->rcu, crs_attach_free_rcu);
@@ -287,6 +289,14 @@ int crs_nl_attach_new(struct sk_buff *skb, struct genl_info *info)
 		goto err_unlock;
 	err = crs_net_get(info->extack);
 	if (err) {
+		crs_file_put();
+		goto err_unlock;
+	}
+	err = crs_sys_hold(rcu_dereference_protected(p->ver,
+						     lockdep_is_held(&crs_lock)),
+			   1, info->extack);
+	if (err) {
+		crs_net_put();
 		crs_file_put();
 		goto err_unlock;
 	}

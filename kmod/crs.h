@@ -305,7 +305,20 @@ void crs_net_put(void);
 void crs_net_stop(void);
 void crs_net_free(void);
 
-/* sys.c: syscall rules. */
+/*
+ * sys.c: syscall rules. crs_sys_rule_check() resolves a rule's name
+ * against the running kernel (and so may sleep) and checks its
+ * arguments; name and nr are its SYSCALL and SYSCALL_NR, args its ARG
+ * nests (for the extack). An attached version holds what it needs: n
+ * holds for n attachments, taken before it is visible (crs_lock),
+ * released after it is gone.
+ */
+int crs_sys_rule_check(struct crs_rule *r, u32 i, const struct nlattr *name,
+		       const struct nlattr *nr, struct nlattr *const *args,
+		       struct netlink_ext_ack *extack);
+int crs_sys_hold(const struct crs_policy_ver *ver, u32 n,
+		 struct netlink_ext_ack *extack);
+void crs_sys_release(const struct crs_policy_ver *ver, u32 n);
 int crs_sys_compile(struct crs_ruleset *rs);
 void crs_sys_stop(void);
 void crs_sys_free(void);

@@ -7,14 +7,16 @@
 
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
+#include <linux/wait_bit.h>
 #include "hook.h"
 
-/* Protects every hook's ip and users, and crs_hook_dead. */
+/* Protects every hook's ip, users and node, and crs_hook_dead. */
 static DEFINE_MUTEX(crs_hook_lock);
 static bool crs_hook_dead;
 /* Installed hooks, for crs_hook_exit(); crs_hook_lock. */
-#define CRS_HOOK_MAX	32
-static struct crs_hook *crs_hook_live[CRS_HOOK_MAX];
+static LIST_HEAD(crs_hook_live);
+/* Handlers between crs_hook_sleep_begin() and _end(). */
+static atomic_t crs_hook_sleepers = ATOMIC_INIT(0);
 
 /*
  * kallsyms_lookup_name() is not exported; a kprobe resolves the name to
@@ -32,20 +34,43 @@ static unsigned long crs_hook_resolve(const char *func)
 	return addr;
 }
 
-static void crs_hook_track(struct crs_hook *h, bool live)
+void crs_hook_sleep_begin(void)
 {
-	int i;
+	atomic_inc(&crs_hook_sleepers);
+}
 
-	for (i = 0; i < CRS_HOOK_MAX; i++) {
-		if (live && !crs_hook_live[i]) {
-			crs_hook_live[i] = h;
-			return;
-		}
-		if (!live && crs_hook_live[i] == h) {
-			crs_hook_live[i] = NULL;
-			return;
-		}
+void crs_hook_sleep_end(void)
+{
+	if (atomic_dec_and_test(&crs_hook_sleepers))
+		wake_up_var(&crs_hook_sleepers);
+}
+
+/* Sets the functions ops calls h->tramp for: a name, or globs. */
+static int crs_hook_filter(struct crs_hook *h)
+{
+	const char *const *g;
+	int err = -ENOENT;
+
+	if (!h->globs) {
+		h->ip = crs_hook_resolve(h->func);
+		if (!h->ip)
+			return -ENOENT;
+		return ftrace_set_filter_ip(&h->ops, h->ip, 0, 0);
 	}
+	/*
+	 * Globs that match nothing on this kernel are left out. The parser
+	 * writes into the string it is given: hand it a copy.
+	 */
+	for (g = h->globs; *g; g++) {
+		char buf[KSYM_NAME_LEN];
+
+		strscpy(buf, *g, sizeof(buf));
+		if (!ftrace_set_filter(&h->ops, buf, strlen(buf), 0))
+			err = 0;
+	}
+	if (!err)
+		h->ip = 1;
+	return err;
 }
 
 static void crs_hook_remove(struct crs_hook *h)
@@ -55,7 +80,7 @@ static void crs_hook_remove(struct crs_hook *h)
 	err = crs_unregister_ftrace_direct(&h->ops, (unsigned long)h->tramp);
 	if (err)
 		pr_err("cannot remove the hook on %s: %d\n", h->func, err);
-	crs_hook_track(h, false);
+	list_del(&h->node);
 }
 
 int crs_hook_get(struct crs_hook *h)
@@ -66,13 +91,8 @@ int crs_hook_get(struct crs_hook *h)
 	if (crs_hook_dead || h->users++)
 		goto out;
 	if (!h->ip) {
-		h->ip = crs_hook_resolve(h->func);
-		if (!h->ip) {
-			err = -ENOENT;
-			goto fail;
-		}
 		/* The filter stays across unregistering: set it once. */
-		err = ftrace_set_filter_ip(&h->ops, h->ip, 0, 0);
+		err = crs_hook_filter(h);
 		if (err) {
 			h->ip = 0;
 			goto fail;
@@ -81,7 +101,7 @@ int crs_hook_get(struct crs_hook *h)
 	err = crs_register_ftrace_direct(&h->ops, (unsigned long)h->tramp);
 	if (err)
 		goto fail;
-	crs_hook_track(h, true);
+	list_add(&h->node, &crs_hook_live);
 	goto out;
 fail:
 	h->users--;
@@ -98,16 +118,31 @@ void crs_hook_put(struct crs_hook *h)
 	mutex_unlock(&crs_hook_lock);
 }
 
+void crs_hook_free(struct crs_hook *h)
+{
+	if (!h)
+		return;
+	WARN_ON_ONCE(h->users && !crs_hook_dead);
+	ftrace_free_filter(&h->ops);
+	kfree(h);
+}
+
 void crs_hook_exit(void)
 {
-	int i;
+	struct crs_hook *h, *tmp;
 
 	mutex_lock(&crs_hook_lock);
 	crs_hook_dead = true;
-	for (i = 0; i < CRS_HOOK_MAX; i++)
-		if (crs_hook_live[i])
-			crs_hook_remove(crs_hook_live[i]);
+	list_for_each_entry_safe(h, tmp, &crs_hook_live, node)
+		crs_hook_remove(h);
 	mutex_unlock(&crs_hook_lock);
+	/*
+	 * A handler that sleeps (it reads user memory, resolves a path)
+	 * passes voluntary context switches that RCU Tasks counts as
+	 * quiescent: wait for those by count first. What runs after the
+	 * count drops does not sleep.
+	 */
+	wait_var_event(&crs_hook_sleepers, !atomic_read(&crs_hook_sleepers));
 	/*
 	 * A task preempted inside a trampoline or a handler holds no lock
 	 * that would tell us; RCU Tasks waits until every task has passed a

@@ -16,18 +16,33 @@
 #include <linux/ftrace.h>
 #include <linux/types.h>
 
+/*
+ * One ftrace_ops: the function func, or every function matching one of
+ * the NULL-terminated globs (then func only names the hook in messages).
+ * Several hooks may share a trampoline.
+ */
 struct crs_hook {
 	const char *func;	/* the hooked function */
+	const char *const *globs;
 	void (*tramp)(void);	/* its trampoline, from a *_tramp.S */
 	struct ftrace_ops ops;
 	unsigned long ip;	/* resolved at the first get; crs_hook_lock */
 	unsigned int users;	/* crs_hook_lock */
+	struct list_head node;	/* while installed; crs_hook_lock */
 };
 
 #define CRS_HOOK_INIT(_func, _tramp) { .func = _func, .tramp = _tramp }
 
 int crs_hook_get(struct crs_hook *h);
 void crs_hook_put(struct crs_hook *h);
+/* A kmalloc'd hook, once it is out (put, or after crs_hook_exit()). */
+void crs_hook_free(struct crs_hook *h);
+/*
+ * A handler that may sleep brackets what sleeps with these, so that
+ * crs_hook_exit() can wait for it: RCU Tasks alone would not.
+ */
+void crs_hook_sleep_begin(void);
+void crs_hook_sleep_end(void);
 /*
  * Removes every hook whatever its users, then waits until no task runs in
  * a trampoline or a handler: after it, module text may go away. Later gets
@@ -104,5 +119,18 @@ void crs_tramp_path_removexattr(void);
 void crs_tramp_mnt_want_write_file(void);
 void crs_tramp_io_setxattr(void);
 void crs_tramp_io_fsetxattr(void);
+
+/*
+ * sys.c's handlers. Every system call function hooked, of any entry,
+ * shares crs_tramp_sys: the argument is the call's registers, which
+ * say the number and, with the thread's state, the entry.
+ */
+struct pt_regs;
+struct linux_binprm;
+
+int crs_hk_sys(const struct pt_regs *regs);
+int crs_hk_bprm_creds_for_exec(struct linux_binprm *bprm);
+void crs_tramp_sys(void);
+void crs_tramp_bprm_creds_for_exec(void);
 
 #endif /* _CRS_HOOK_H */

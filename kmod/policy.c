@@ -231,13 +231,27 @@ static bool crs_ver_same(const struct crs_policy_ver *a,
 	       !memcmp(ra->strtab, rb->strtab, ra->strtab_len);
 }
 
-static void crs_policy_replace(struct crs_policy *p, struct crs_policy_ver *ver)
+/*
+ * The attachments of p hold what its new version needs before it is
+ * visible, and let go of what the old one needed after. Takes ver, also
+ * on failure.
+ */
+static int crs_policy_replace(struct crs_policy *p, struct crs_policy_ver *ver,
+			      struct netlink_ext_ack *extack)
 {
 	struct crs_policy_ver *old = crs_ver_of(p);
+	int err;
 
+	err = crs_sys_hold(ver, p->n_attach, extack);
+	if (err) {
+		crs_ver_put(ver);
+		return err;
+	}
 	ver->generation = ++crs_generation;
 	rcu_assign_pointer(p->ver, ver);
+	crs_sys_release(old, p->n_attach);
 	crs_ver_put(old);
+	return 0;
 }
 
 int crs_policy_commit(struct crs_policy_ver *ver,
@@ -260,10 +274,8 @@ int crs_policy_commit(struct crs_policy_ver *ver,
 		return err;
 	}
 	ver->modified = ktime_get_real_ns();
-	if (p) {
-		crs_policy_replace(p, ver);
-		return 0;
-	}
+	if (p)
+		return crs_policy_replace(p, ver, extack);
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p) {
@@ -496,7 +508,7 @@ int crs_nl_policy_set(struct sk_buff *skb, struct genl_info *info)
 	if (new_name)
 		strscpy(nv->name, nla_data(new_name), sizeof(nv->name));
 	nv->modified = ktime_get_real_ns();
-	crs_policy_replace(p, nv);
+	err = crs_policy_replace(p, nv, info->extack);
 out:
 	mutex_unlock(&crs_lock);
 	return err;

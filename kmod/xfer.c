@@ -317,7 +317,7 @@ static int crs_rule_sys(struct crs_ruleset *rs, struct crs_rule *r,
 			struct nlattr **tb, const struct nlattr *nest, u32 i,
 			struct netlink_ext_ack *extack)
 {
-	struct nlattr *arg;
+	struct nlattr *arg, *args[CRS_SYSCALL_ARGS];
 	int err, rem;
 
 	err = crs_forbid(tb, crs_file_only, ARRAY_SIZE(crs_file_only), i,
@@ -327,41 +327,33 @@ static int crs_rule_sys(struct crs_ruleset *rs, struct crs_rule *r,
 				 "syscall", extack);
 	if (err)
 		return err;
-	if (!tb[CRS_RULE_A_SYSCALL] || !tb[CRS_RULE_A_SYSCALL_NR]) {
+	if (!tb[CRS_RULE_A_SYSCALL]) {
 		crs_nl_errf(extack, nest,
-			    "rules[%u]: SYSCALL and SYSCALL_NR required for syscall rules",
-			    i);
-		return -EINVAL;
-	}
-	if (!*(char *)nla_data(tb[CRS_RULE_A_SYSCALL])) {
-		crs_nl_errf(extack, tb[CRS_RULE_A_SYSCALL],
-			    "rules[%u]: SYSCALL must not be empty", i);
-		return -EINVAL;
-	}
-	r->syscall_nr = nla_get_u32(tb[CRS_RULE_A_SYSCALL_NR]);
-	if (r->syscall_nr >= NR_syscalls) {
-		crs_nl_errf(extack, tb[CRS_RULE_A_SYSCALL_NR],
-			    "rules[%u]: SYSCALL_NR %u is not below %u", i,
-			    r->syscall_nr, NR_syscalls);
+			    "rules[%u]: SYSCALL required for syscall rules", i);
 		return -EINVAL;
 	}
 	err = crs_str_add(rs, tb[CRS_RULE_A_SYSCALL], &r->syscall, extack);
-	if (err || !tb[CRS_RULE_A_ARGS])
+	if (err)
 		return err;
 
-	nla_for_each_nested(arg, tb[CRS_RULE_A_ARGS], rem) {
-		if (r->nargs == CRS_SYSCALL_ARGS) {
-			crs_nl_errf(extack, arg, "rules[%u]: at most %d ARGS", i,
-				    CRS_SYSCALL_ARGS);
-			return -EINVAL;
+	if (tb[CRS_RULE_A_ARGS]) {
+		nla_for_each_nested(arg, tb[CRS_RULE_A_ARGS], rem) {
+			if (r->nargs == CRS_SYSCALL_ARGS) {
+				crs_nl_errf(extack, arg,
+					    "rules[%u]: at most %d ARGS", i,
+					    CRS_SYSCALL_ARGS);
+				return -EINVAL;
+			}
+			err = crs_rule_arg(rs, &r->args[r->nargs], arg, i,
+					   r->nargs, extack);
+			if (err)
+				return err;
+			args[r->nargs++] = arg;
 		}
-		err = crs_rule_arg(rs, &r->args[r->nargs], arg, i, r->nargs,
-				   extack);
-		if (err)
-			return err;
-		r->nargs++;
 	}
-	return 0;
+	/* The kernel is the authority on names, numbers and arguments. */
+	return crs_sys_rule_check(r, i, tb[CRS_RULE_A_SYSCALL],
+				  tb[CRS_RULE_A_SYSCALL_NR], args, extack);
 }
 
 /* Validates one CRS_A_RULE nest and appends it to rs. */

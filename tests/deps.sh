@@ -16,7 +16,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio xz-utils kmod
 	# Building crs.ko and crsctl.
 	gcc make pkg-config dkms sparse
-	libnl-3-dev libnl-genl-3-dev libjansson-dev libseccomp-dev
+	libnl-3-dev libnl-genl-3-dev libjansson-dev
 )
 
 # One dpkg-query for all: db:Status-Abbrev is "ii " for an installed package;

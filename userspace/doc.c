@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include <netlink/attr.h>
-#include <seccomp.h>
 
 #include "doc.h"
 #include "json_reader.h"
@@ -433,34 +432,23 @@ static int get_protocol(struct ctx *c, const struct jr_val *v, struct crs_rule *
 	return 0;
 }
 
+/*
+ * A name of the running kernel's (SPEC 2): the module resolves it, and
+ * refuses what it does not know, naming the field. Here only what could
+ * never be a name is refused.
+ */
 static int get_syscall(struct ctx *c, const struct jr_val *v, struct crs_rule *r)
 {
-	static char last[64];
-	static int last_nr;
 	const char *s;
-	int nr;
+	size_t len;
 
 	if (!is_str(v))
 		return bad(c, "syscall", "must be a system call name");
 	s = v->s;
-	/*
-	 * Rules apply to the 64-bit entry (SPEC 4). libseccomp gives names
-	 * that x86_64 lacks a negative pseudo-number: not a system call here.
-	 */
-	if (!s[0] || strlen(s) >= sizeof(last))
-		nr = __NR_SCMP_ERROR;
-	else if (!strcmp(s, last))
-		nr = last_nr;	/* libseccomp searches its table linearly */
-	else
-		nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, s);
-	if (nr >= 0) {
-		strcpy(last, s);
-		last_nr = nr;
-	}
-	if (nr < 0)
-		return bad(c, "syscall", "\"%s\" is not a system call of x86_64", s);
+	len = strlen(s);
+	if (!len || len > 63 || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") != len)
+		return bad(c, "syscall", "\"%s\" is not a system call name", s);
 	r->syscall = xstrdup(s);
-	r->syscall_nr = (uint32_t)nr;
 	return 0;
 }
 
@@ -1333,9 +1321,7 @@ int doc_put_rule(struct nl_msg *msg, const struct crs_rule *r)
 	if (r->protocol >= 0 &&
 	    nla_put_u8(msg, CRS_RULE_A_PROTOCOL, (uint8_t)r->protocol))
 		goto cancel;
-	if (r->syscall &&
-	    (nla_put_string(msg, CRS_RULE_A_SYSCALL, r->syscall) ||
-	     nla_put_u32(msg, CRS_RULE_A_SYSCALL_NR, r->syscall_nr)))
+	if (r->syscall && nla_put_string(msg, CRS_RULE_A_SYSCALL, r->syscall))
 		goto cancel;
 	if (r->nargs) {
 		args = nla_nest_start(msg, CRS_RULE_A_ARGS);
@@ -1441,8 +1427,6 @@ int doc_get_rule(struct nlattr *rule, struct crs_rule *r)
 		r->protocol = nla_get_u8(tb[CRS_RULE_A_PROTOCOL]);
 	if (tb[CRS_RULE_A_SYSCALL])
 		r->syscall = xstrdup(nla_get_string(tb[CRS_RULE_A_SYSCALL]));
-	if (tb[CRS_RULE_A_SYSCALL_NR])
-		r->syscall_nr = nla_get_u32(tb[CRS_RULE_A_SYSCALL_NR]);
 	if (tb[CRS_RULE_A_ARGS]) {
 		nla_for_each_nested(a, tb[CRS_RULE_A_ARGS], rem) {
 			if (r->nargs == CRS_SYSCALL_ARGS ||

@@ -40,8 +40,7 @@ struct crs_rule {
 	bool has_port;		/* false: any port */
 	uint16_t port_min, port_max;
 	int protocol;		/* IP protocol, -1: any */
-	char *syscall;		/* syscall rules */
-	uint32_t syscall_nr;
+	char *syscall;		/* syscall rules: the kernel resolves it */
 	int nargs;
 	struct crs_arg args[CRS_SYSCALL_ARGS];
 };

@@ -289,11 +289,11 @@ TEST_F(policy, every_rule_type_round_trips)
 		.addr = v6_2001_db8, .has_prefix = true, .prefix = 32 });
 	ct_rule(&m, &(struct ct_rule){ .name = "no-shell",
 		.type = CRS_RULE_SYSCALL, .action = CRS_ACTION_DENY,
-		.program = "/usr/sbin/nginx", .syscall = "execve",
-		.has_nr = true, .nr = 59, .nargs = 3, .args = {
-			{ .kind = CRS_ARG_PATH, .path = "/bin/sh" },
+		.program = "/usr/sbin/nginx", .syscall = "openat",
+		.has_nr = true, .nr = 257, .nargs = 3, .args = {
 			{ .kind = CRS_ARG_INT, .has_int = true,
 			  .ival = (uint64_t)-1 },
+			{ .kind = CRS_ARG_PATH, .path = "/bin/sh" },
 			{ .kind = CRS_ARG_ANY } } });
 	ct_rule(&m, &(struct ct_rule){ .name = "reads",
 		.type = CRS_RULE_FILE_READ, .action = CRS_ACTION_ALLOW,
@@ -319,8 +319,8 @@ TEST_F(policy, every_rule_type_round_trips)
 	EXPECT_EQ(6, f.proto);
 	EXPECT_EQ(1, f.disabled);
 	EXPECT_STREQ("/usr/sbin/nginx", f.program);
-	EXPECT_STREQ("execve", f.syscall);
-	EXPECT_EQ(59, f.nr);
+	EXPECT_STREQ("openat", f.syscall);
+	EXPECT_EQ(257, f.nr);
 	EXPECT_EQ(3, f.nargs);
 	EXPECT_STREQ("/bin/sh", f.arg_path);
 	EXPECT_EQ((uint64_t)-1, f.arg_int);
@@ -406,10 +406,12 @@ BAD(net_port_order, EINVAL, "rules[1]: PORT_MIN above PORT_MAX",
     .has_port_max = true, .port_max = 80);
 BAD(net_protocol, EINVAL, "rules[1]: PROTOCOL must be 6 (tcp) or 17 (udp)",
     .name = "b", NO, .has_proto = true, .proto = 1);
-BAD(sys_without_nr, EINVAL, "rules[1]: SYSCALL and SYSCALL_NR required",
+BAD(sys_without_name, EINVAL, "rules[1]: SYSCALL required",
+    .name = "b", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_DENY);
+BAD(sys_unknown_name, EINVAL, "rules[1].syscall: \"frobnicate\" is not a system call of this kernel",
     .name = "b", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_DENY,
-    .syscall = "execve");
-BAD(sys_nr_beyond_table, EINVAL, "rules[1]: SYSCALL_NR 100000 is not below",
+    .syscall = "frobnicate");
+BAD(sys_nr_not_the_kernels, EINVAL, "rules[1]: SYSCALL_NR 100000 is not execve's number",
     .name = "b", .type = CRS_RULE_SYSCALL, .action = CRS_ACTION_DENY,
     .syscall = "execve", .has_nr = true, .nr = 100000);
 BAD(sys_with_path, EINVAL, "rules[1]: PATH is not allowed in syscall rules",

@@ -25,6 +25,16 @@ bad() {
 	t_expect_eq "$before" "$(crsctl -j policy list)" "$2: nothing changed"
 }
 
+# bad_in_kernel FIELD DESC DOC: as bad, for what only the module can judge
+# (a system call name): the message names the policy, not the file.
+bad_in_kernel() {
+	printf '%s\n' "$3" >"$doc"
+	t_status 1 "$2: refused" crsctl policy apply -f "$doc"
+	t_expect_match "^crsctl: keep: $1: " "$T_OUT" "$2: the message names $1"
+	t_expect_eq 1 "$(printf '%s\n' "$T_OUT" | wc -l)" "$2: one line"
+	t_expect_eq "$before" "$(crsctl -j policy list)" "$2: nothing changed"
+}
+
 # The head of a document named keep, and rules that are fine.
 H='{"name": "keep", "mode": "active", "rules": ['
 R0='{"name": "r0", "type": "file-write", "path": "/etc/hosts", "action": "deny"}'
@@ -81,7 +91,7 @@ bad 'rules\[0\]\.program' "a relative program" \
 	"$H{\"name\": \"r\", \"type\": \"file-read\", \"path\": \"/a\", \"program\": \"nginx\", \"action\": \"deny\"}]}"
 bad 'rules\[0\]\.program' "a program with .." \
 	"$H{\"name\": \"r\", \"type\": \"file-read\", \"path\": \"/a\", \"program\": \"/usr/../sh\", \"action\": \"deny\"}]}"
-bad 'rules\[0\]\.syscall' "an unknown system call" \
+bad_in_kernel 'rules\[0\]\.syscall' "an unknown system call" \
 	"$H{\"name\": \"r\", \"type\": \"syscall\", \"syscall\": \"frobnicate\", \"action\": \"deny\"}]}"
 bad 'rules\[0\]\.syscall' "a syscall rule without a syscall" \
 	"$H{\"name\": \"r\", \"type\": \"syscall\", \"action\": \"deny\"}]}"

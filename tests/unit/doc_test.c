@@ -164,10 +164,9 @@ BAD(addr_number, DOC(NET_RULE(", \"address\": 167772160")), "rules[0].address: m
 BAD(protocol_bad, DOC(NET_RULE(", \"protocol\": \"icmp\"")), "rules[0].protocol: \"icmp\" is not \"tcp\", \"udp\" or \"*\"");
 BAD(protocol_number, DOC(NET_RULE(", \"protocol\": 6")), "rules[0].protocol: must be");
 BAD(syscall_missing, DOC("{\"name\": \"r\", \"type\": \"syscall\", \"action\": \"deny\"}"), "rules[0].syscall: missing");
-BAD(syscall_unknown, DOC("{\"name\": \"r\", \"type\": \"syscall\", \"syscall\": \"frobnicate\", \"action\": \"deny\"}"), "rules[0].syscall: \"frobnicate\" is not a system call of x86_64");
-BAD(syscall_not_x86_64, DOC("{\"name\": \"r\", \"type\": \"syscall\", \"syscall\": \"socketcall\", \"action\": \"deny\"}"), "rules[0].syscall: \"socketcall\" is not a system call");
+BAD(syscall_not_a_name, DOC("{\"name\": \"r\", \"type\": \"syscall\", \"syscall\": \"open at\", \"action\": \"deny\"}"), "rules[0].syscall: \"open at\" is not a system call name");
 BAD(syscall_number, DOC("{\"name\": \"r\", \"type\": \"syscall\", \"syscall\": 59, \"action\": \"deny\"}"), "rules[0].syscall: must be a system call name");
-BAD(syscall_empty, DOC("{\"name\": \"r\", \"type\": \"syscall\", \"syscall\": \"\", \"action\": \"deny\"}"), "rules[0].syscall: \"\" is not a system call of x86_64");
+BAD(syscall_empty, DOC("{\"name\": \"r\", \"type\": \"syscall\", \"syscall\": \"\", \"action\": \"deny\"}"), "rules[0].syscall: \"\" is not a system call name");
 BAD(args_not_array, DOC(SYS_RULE(", \"args\": \"/bin/sh\"")), "rules[0].args: must be an array");
 BAD(args_too_many, DOC(SYS_RULE(", \"args\": [1, 2, 3, 4]")), "rules[0].args: has 4 values; at most 3");
 BAD(args_relative, DOC(SYS_RULE(", \"args\": [\"*\", \"sh\"]")), "rules[0].args[1]: \"sh\" is not an absolute path");
@@ -251,7 +250,7 @@ TEST(paths_longer_than_path_max_are_refused)
 	free(text);
 }
 
-TEST(a_syscall_name_of_64_bytes_is_not_looked_up)
+TEST(a_syscall_name_of_64_bytes_is_refused)
 {
 	char text[512], err[256];
 	struct crs_doc doc;
@@ -259,14 +258,10 @@ TEST(a_syscall_name_of_64_bytes_is_not_looked_up)
 	snprintf(text, sizeof(text), DOC("{\"name\": \"r\", \"type\": \"syscall\", \"syscall\": \"%064d\", \"action\": \"deny\"}"), 0);
 	EXPECT_EQ(-1, parse(text, &doc, err, sizeof(err)));
 	EXPECT_EQ(0, strncmp("rules[0].syscall: \"0000", err, 23)) TH_LOG("%s", err);
-	/* The name cache does not let a wrong name through after a right one. */
+	/* Names libseccomp does not know are the kernel's to judge. */
 	snprintf(text, sizeof(text), DOC(SYS_RULE("") ", {\"name\": \"s\", \"type\": \"syscall\", \"syscall\": \"execvee\", \"action\": \"deny\"}"));
-	EXPECT_EQ(-1, parse(text, &doc, err, sizeof(err)));
-	EXPECT_STREQ("rules[1].syscall: \"execvee\" is not a system call of x86_64", err);
-	snprintf(text, sizeof(text), DOC(SYS_RULE("") ", {\"name\": \"s\", \"type\": \"syscall\", \"syscall\": \"execve\", \"action\": \"deny\"}"));
-	ASSERT_EQ(0, parse(text, &doc, err, sizeof(err)));
-	EXPECT_EQ(59, doc.rules[1].syscall_nr);
-	EXPECT_EQ(59, doc.rules[0].syscall_nr);
+	ASSERT_EQ(0, parse(text, &doc, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ("execvee", doc.rules[1].syscall);
 	doc_free(&doc);
 }
 

@@ -259,7 +259,10 @@ enum crs_rule_attr {
 	CRS_RULE_A_PORT_MAX,	/* u16 */
 	CRS_RULE_A_PROTOCOL,	/* u8 IP protocol; absent: any */
 	CRS_RULE_A_SYSCALL,	/* string: system call name */
-	CRS_RULE_A_SYSCALL_NR,	/* u32: its number on the 64-bit entry */
+	CRS_RULE_A_SYSCALL_NR,	/* u32: its number on the 64-bit entry;
+				 * optional, the kernel resolves SYSCALL
+				 * (if given, it must agree)
+				 */
 	CRS_RULE_A_ARGS,	/* nest of CRS_RULE_A_ARG, at most 3 */
 	CRS_RULE_A_ARG,		/* nest: CRS_ARG_A_* */
 
