@@ -13,7 +13,7 @@
 static DEFINE_MUTEX(crs_hook_lock);
 static bool crs_hook_dead;
 /* Installed hooks, for crs_hook_exit(); crs_hook_lock. */
-#define CRS_HOOK_MAX	32
+#define CRS_HOOK_MAX	64
 static struct crs_hook *crs_hook_live[CRS_HOOK_MAX];
 
 /*
