@@ -11,24 +11,22 @@
  * after the static key and a hash lookup per cgroup level.
  *
  * Handlers run in the context of the hooked function: they never sleep,
- * take no sleeping lock, allocate nothing, but for the lookups of names
- * below. The policy is read under RCU; the paths are built in a per-CPU
- * buffer with preemption disabled. Where a path cannot be built (longer
- * than PATH_MAX), the operation is not checked: the kernel itself refuses
- * such names.
+ * take no sleeping lock, and allocate only without sleeping. The policy is
+ * read under RCU; the paths are built in a per-CPU buffer with preemption
+ * disabled. Where a path cannot be built (longer than PATH_MAX), the
+ * operation is not checked: the kernel itself refuses such names.
  *
- * Extended attributes are the exception to "where paths are resolved":
- * the kernel's xattr permission points (security_inode_setxattr() and
- * security_inode_removexattr()) get a dentry without its mount, so no
- * path as the process sees it. A change through a descriptor (fsetxattr,
- * fremovexattr, IORING_OP_FSETXATTR) is checked on the descriptor's file,
- * which is the file changed. A change by name (setxattr, lsetxattr,
- * removexattr, lremovexattr, IORING_OP_SETXATTR) is checked on the path
- * that this module looks the name up to at the entry of the kernel's own
- * lookup: a rename or a symlink swapped between the two lookups makes the
- * kernel change another file than the one checked. Those handlers sleep
- * (the lookup reads the name from user memory and the disk); see
- * crs_file_srcu for what keeps the module's text alive meanwhile.
+ * Extended attributes: the kernel's xattr permission points
+ * (security_inode_setxattr() and friends) get a dentry without its mount,
+ * so no path as the process sees it. A change through a descriptor
+ * (fsetxattr, fremovexattr, IORING_OP_FSETXATTR) is checked on the
+ * descriptor's file, which is the file changed. A change by name
+ * (setxattr, lsetxattr, removexattr, lremovexattr, IORING_OP_SETXATTR) is
+ * checked at the permission point, on the dentry the kernel changes and
+ * the mount it asked write access to just before (crs_xattr_stash): the
+ * name is never read or looked up by this module, so neither a name
+ * rewritten by another thread nor a rename or symlink swap can make the
+ * kernel change another file than the one decided.
  */
 
 #include <linux/cgroup.h>
@@ -36,15 +34,15 @@
 #include <linux/file.h>
 #include <linux/fs_struct.h>
 #include <linux/fs.h>
+#include <linux/hashtable.h>
 #include <linux/io_uring.h>
 #include <linux/io_uring_types.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mount.h>
-#include <linux/namei.h>
 #include <linux/percpu.h>
 #include <linux/sched/mm.h>
-#include <linux/srcu.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
@@ -554,16 +552,134 @@ int crs_hk_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
  * policy, and only quiet allows are kept.
  */
 
+enum crs_xattr_call {
+	CRS_XATTR_NONE,
+	CRS_XATTR_BY_NAME,	/* setxattr, lsetxattr, removexattr, lremovexattr */
+	CRS_XATTR_BY_FD,	/* fsetxattr, fremovexattr */
+};
+
 /*
- * The handlers that look a name up sleep inside the trampoline, where
- * crs_hook_exit()'s RCU Tasks wait does not see them (a sleep is a
- * voluntary context switch). They run in this SRCU read side instead;
- * crs_file_free() waits for it, then for RCU Tasks again for the few
- * instructions between srcu_read_unlock() and the return to the kernel.
+ * Which xattr system call current is in, on any entry: the system call
+ * being served is in the registers saved at its entry. Kernel threads and
+ * io_uring's workers serve none.
  */
-DEFINE_STATIC_SRCU(crs_file_srcu);
-/* A sleeping handler was installed; crs_lock. */
-static bool crs_file_slept;
+static enum crs_xattr_call crs_xattr_syscall(void)
+{
+	long nr;
+
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
+		return CRS_XATTR_NONE;
+	nr = syscall_get_nr(current, task_pt_regs(current));
+#ifdef CONFIG_IA32_EMULATION
+	if (in_ia32_syscall()) {
+		switch (nr) {
+		case __NR_ia32_setxattr:
+		case __NR_ia32_lsetxattr:
+		case __NR_ia32_removexattr:
+		case __NR_ia32_lremovexattr:
+			return CRS_XATTR_BY_NAME;
+		case __NR_ia32_fsetxattr:
+		case __NR_ia32_fremovexattr:
+			return CRS_XATTR_BY_FD;
+		}
+		return CRS_XATTR_NONE;
+	}
+#endif
+	/* x32 calls the 64-bit functions: same numbers, with a flag. */
+	switch (nr & ~__X32_SYSCALL_BIT) {
+	case __NR_setxattr:
+	case __NR_lsetxattr:
+	case __NR_removexattr:
+	case __NR_lremovexattr:
+		return CRS_XATTR_BY_NAME;
+	case __NR_fsetxattr:
+	case __NR_fremovexattr:
+		return CRS_XATTR_BY_FD;
+	}
+	return CRS_XATTR_NONE;
+}
+
+/*
+ * A change by name is decided on the object the kernel changes, not on
+ * the name: the name is in user memory, which another thread may rewrite
+ * between any lookup of ours and the kernel's, and a rename or a symlink
+ * swapped in between makes the name another file. fs/xattr.c's
+ * path_setxattr() and path_removexattr() (6.1 to 6.12) look the name up
+ * once, then call mnt_want_write(path.mnt), then reach the inode's
+ * permission point, security_inode_setxattr() or _removexattr() (from 6.2
+ * security_inode_set_acl() or _remove_acl() for POSIX ACLs), with
+ * path.dentry, then mnt_drop_write(path.mnt). The permission point has
+ * the dentry but not the mount a path is built from: the mount is stashed
+ * for current at mnt_want_write() and taken at the first permission point
+ * after it, which is the user-visible one (overlayfs sets its own
+ * attributes on the upper file system, with its own mount, only after
+ * it); a dentry of another super block than the mount's is not the
+ * stashed object and is not decided with it.
+ *
+ * One entry a task, from mnt_want_write() to mnt_drop_write() of the same
+ * mount. It holds a reference on the mount: a mnt_want_write() that fails
+ * after the handler (a remount read-only in between) is never dropped,
+ * and its entry stays until the task's next stash, or until the hooks go.
+ * Tasks in such calls at the same time are few; one lock serves them.
+ *
+ * IORING_OP_SETXATTR (io_setxattr()) looks up the name copied at submission
+ * in an io_uring worker, then does the same. Its handler leaves a mark,
+ * an entry without a mount, that the worker's next mnt_want_write() turns
+ * into a stash. A mark whose lookup failed waits for the worker's next
+ * mnt_want_write(), whatever operation that is: only an attribute set on
+ * the very super block it asked for write access to is then decided.
+ */
+struct crs_xattr_stash {
+	struct hlist_node node;
+	const struct task_struct *task;	/* compared, never followed */
+	struct vfsmount *mnt;		/* NULL: an io_uring mark */
+	bool uring;			/* made from a mark */
+	bool taken;			/* by a permission point */
+};
+
+#define CRS_XATTR_BITS	6
+static DEFINE_HASHTABLE(crs_xattr_stashes, CRS_XATTR_BITS);
+static DEFINE_SPINLOCK(crs_xattr_lock);
+/* Entries in the table: lets the handlers leave without the lock. */
+static unsigned int crs_xattr_count;
+
+static struct crs_xattr_stash *crs_xattr_find(void)
+{
+	struct crs_xattr_stash *s;
+
+	lockdep_assert_held(&crs_xattr_lock);
+	hash_for_each_possible(crs_xattr_stashes, s, node,
+			       (unsigned long)current)
+		if (s->task == current)
+			return s;
+	return NULL;
+}
+
+/*
+ * Current's entry, made if it has none; NULL when it cannot be. The
+ * handlers run in the hooked function's text, where sleeping would let
+ * crs_hook_exit() free the module under them: no allocation may sleep.
+ */
+static struct crs_xattr_stash *crs_xattr_entry(void)
+{
+	struct crs_xattr_stash *s = crs_xattr_find();
+
+	if (s)
+		return s;
+	s = kzalloc(sizeof(*s), GFP_NOWAIT | __GFP_NOWARN);
+	if (!s)
+		return NULL;
+	s->task = current;
+	hash_add(crs_xattr_stashes, &s->node, (unsigned long)current);
+	WRITE_ONCE(crs_xattr_count, crs_xattr_count + 1);
+	return s;
+}
+
+static void crs_xattr_del(struct crs_xattr_stash *s)
+{
+	hash_del(&s->node);
+	WRITE_ONCE(crs_xattr_count, crs_xattr_count - 1);
+}
 
 static bool crs_file_covers_current(void)
 {
@@ -576,74 +692,161 @@ static bool crs_file_covers_current(void)
 }
 
 /*
- * A write to the file that upath (user memory) or kpath names, looked up
- * as the kernel is about to (lookup_flags: LOOKUP_FOLLOW or not). Where
- * the lookup fails the kernel's own fails too, or finds a file that did
- * not exist a moment ago: the race described at the top of this file.
+ * Stashes mnt for current's permission point, in the calls by name and,
+ * after a mark, in io_uring's workers. A failure to keep it fails the
+ * call: no change by name goes undecided.
  */
-static int crs_file_check_name(const char __user *upath, const char *kpath,
-			       unsigned int lookup_flags)
+int crs_hk_mnt_want_write(struct vfsmount *mnt)
 {
-	struct path path;
-	int idx, ret;
+	bool by_name = crs_xattr_syscall() == CRS_XATTR_BY_NAME;
+	struct crs_xattr_stash *s;
+	struct vfsmount *old;
+	int ret = 0;
 
-	/* Lookups only for covered processes: the others are never checked. */
-	if (likely(!crs_file_covers_current()))
+	if (likely(!by_name && !(current->flags & PF_IO_WORKER)))
 		return 0;
-	idx = srcu_read_lock(&crs_file_srcu);
-	if (upath)
-		ret = user_path_at(AT_FDCWD, upath, lookup_flags, &path);
-	else
-		ret = kern_path(kpath, lookup_flags, &path);
-	if (!ret) {
-		ret = crs_file_check(&path, NULL, CRS_W);
-		path_put(&path);
-	} else {
-		ret = 0;
+	if (!by_name && !READ_ONCE(crs_xattr_count))
+		return 0;
+	if (by_name && !crs_file_covers_current()) {
+		/* Nothing left behind for a cgroup attached later. */
+		if (!READ_ONCE(crs_xattr_count))
+			return 0;
+		mnt = NULL;
 	}
-	srcu_read_unlock(&crs_file_srcu, idx);
+	/* mnt_want_write() fails there, and no mnt_drop_write() follows. */
+	if (mnt && __mnt_is_readonly(mnt))
+		mnt = NULL;
+
+	spin_lock(&crs_xattr_lock);
+	s = crs_xattr_find();
+	/*
+	 * After the permission point, a write access taken for the call's
+	 * own purposes (overlayfs copying up): the stash is done with.
+	 */
+	if (s && s->taken)
+		goto out;
+	if (!mnt) {
+		if (!s)
+			goto out;
+		crs_xattr_del(s);
+		goto out_free;
+	}
+	/* In a worker, only a mark turns into a stash. */
+	if (!by_name && (!s || s->mnt))
+		goto out;
+	if (!s) {
+		s = crs_xattr_entry();
+		if (!s) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	old = s->mnt;
+	s->mnt = mntget(mnt);
+	s->uring = !by_name;
+	s->taken = false;
+	spin_unlock(&crs_xattr_lock);
+	if (old)
+		mntput(old);
+	return 0;
+
+out_free:
+	spin_unlock(&crs_xattr_lock);
+	if (s->mnt)
+		mntput(s->mnt);
+	kfree(s);
+	return 0;
+out:
+	spin_unlock(&crs_xattr_lock);
+	return ret;
+}
+
+/* The end of the write access the entry was stashed for. */
+int crs_hk_mnt_drop_write(struct vfsmount *mnt)
+{
+	struct crs_xattr_stash *s;
+
+	if (likely(!READ_ONCE(crs_xattr_count)))
+		return 0;
+	if (crs_xattr_syscall() != CRS_XATTR_BY_NAME &&
+	    !(current->flags & PF_IO_WORKER))
+		return 0;
+	spin_lock(&crs_xattr_lock);
+	s = crs_xattr_find();
+	if (s && s->mnt == mnt)
+		crs_xattr_del(s);
+	else
+		s = NULL;
+	spin_unlock(&crs_xattr_lock);
+	if (s) {
+		mntput(s->mnt);
+		kfree(s);
+	}
+	/* mnt_drop_write() returns nothing: it must always run. */
+	return 0;
+}
+
+/*
+ * security_inode_setxattr(), _removexattr(), _set_acl(), _remove_acl():
+ * the first argument is the mount's idmapping (6.3 on) or user namespace
+ * (before), unused. Decides the change on {stashed mount, dentry}.
+ */
+int crs_hk_inode_xattr(const void *idmap, struct dentry *dentry)
+{
+	enum crs_xattr_call call;
+	struct crs_xattr_stash *s;
+	struct vfsmount *mnt = NULL;
+	struct path path;
+	int ret;
+
+	if (likely(!READ_ONCE(crs_xattr_count)))
+		return 0;
+	call = crs_xattr_syscall();
+	if (call != CRS_XATTR_BY_NAME && !(current->flags & PF_IO_WORKER))
+		return 0;
+	spin_lock(&crs_xattr_lock);
+	s = crs_xattr_find();
+	if (s && s->mnt && !s->taken &&
+	    (call == CRS_XATTR_BY_NAME || s->uring)) {
+		s->taken = true;
+		/* The entry may go once unlocked (the hooks removed). */
+		if (dentry->d_sb == s->mnt->mnt_sb)
+			mnt = mntget(s->mnt);
+	}
+	spin_unlock(&crs_xattr_lock);
+	if (!mnt)
+		return 0;
+	path.mnt = mnt;
+	path.dentry = dentry;
+	ret = crs_file_check(&path, NULL, CRS_W);
+	mntput(mnt);
 	return ret;
 }
 
 /*
- * setxattr(2), lsetxattr(2) and their 32-bit entries, with the name still
- * in user memory; lookup_flags says whether the last symlink is followed.
+ * Every entry. A handler never uses an entry after its unlock, so none
+ * is freed under one; one still running when the hooks are removed may
+ * add an entry after this: crs_file_free() drains again, after
+ * crs_hook_exit().
  */
-int crs_hk_path_setxattr(const char __user *pathname, const char __user *name,
-			 const void __user *value, size_t size, int flags,
-			 unsigned int lookup_flags)
+static void crs_xattr_drain(void)
 {
-	return crs_file_check_name(pathname, NULL, lookup_flags & LOOKUP_FOLLOW);
-}
+	struct crs_xattr_stash *s;
+	struct hlist_node *tmp;
+	HLIST_HEAD(dead);
+	int bkt;
 
-/* removexattr(2), lremovexattr(2) and their 32-bit entries. */
-int crs_hk_path_removexattr(const char __user *pathname,
-			    const char __user *name, unsigned int lookup_flags)
-{
-	return crs_file_check_name(pathname, NULL, lookup_flags & LOOKUP_FOLLOW);
-}
-
-/*
- * Whether current is in fsetxattr(2) or fremovexattr(2), on any entry:
- * the system call being served is in the registers saved at its entry.
- * Kernel threads and io_uring's workers serve none.
- */
-static bool crs_in_fxattr_syscall(void)
-{
-	struct pt_regs *regs;
-	long nr;
-
-	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
-		return false;
-	regs = task_pt_regs(current);
-	nr = syscall_get_nr(current, regs);
-#ifdef CONFIG_IA32_EMULATION
-	if (in_ia32_syscall())
-		return nr == __NR_ia32_fsetxattr || nr == __NR_ia32_fremovexattr;
-#endif
-	/* x32 calls the 64-bit functions: same numbers, with a flag. */
-	nr &= ~__X32_SYSCALL_BIT;
-	return nr == __NR_fsetxattr || nr == __NR_fremovexattr;
+	spin_lock(&crs_xattr_lock);
+	hash_for_each_safe(crs_xattr_stashes, bkt, tmp, s, node) {
+		crs_xattr_del(s);
+		hlist_add_head(&s->node, &dead);
+	}
+	spin_unlock(&crs_xattr_lock);
+	hlist_for_each_entry_safe(s, tmp, &dead, node) {
+		if (s->mnt)
+			mntput(s->mnt);
+		kfree(s);
+	}
 }
 
 /*
@@ -655,42 +858,41 @@ static bool crs_in_fxattr_syscall(void)
  */
 int crs_hk_mnt_want_write_file(struct file *file)
 {
-	if (!crs_in_fxattr_syscall())
+	if (crs_xattr_syscall() != CRS_XATTR_BY_FD)
 		return 0;
 	return crs_file_check(&file->f_path, NULL, CRS_W);
 }
 
 /*
- * io_uring/xattr.c's command of IORING_OP_SETXATTR and FSETXATTR: private
- * to that file, the same from 5.19 to 6.12 (xattr_ctx as fs/internal.h
- * has it). Only the name is read.
- */
-struct crs_io_xattr {
-	struct file *file;
-	struct {
-		const void __user *cvalue;
-		void *kvalue;
-		size_t size;
-		void *kname;
-		unsigned int flags;
-	} ctx;
-	struct filename *filename;
-};
-
-/*
- * Issued without blocking (IO_URING_F_NONBLOCK), both only return -EAGAIN,
- * to run again in a worker of the ring's owner (same cgroup, mm and
- * fs_struct): that run is the one checked, so that one event stands for
- * one operation.
+ * Issued without blocking (IO_URING_F_NONBLOCK), IORING_OP_SETXATTR and
+ * FSETXATTR only return -EAGAIN, to run again in a worker of the ring's
+ * owner (same cgroup, mm and fs_struct): that run is the one checked, so
+ * that one event stands for one operation. SETXATTR leaves a mark for
+ * the worker's stash (see crs_xattr_stash); failing to, it fails.
  */
 int crs_hk_io_setxattr(struct io_kiocb *req, unsigned int issue_flags)
 {
-	const struct crs_io_xattr *ix =
-		io_kiocb_to_cmd(req, struct crs_io_xattr);
+	struct crs_xattr_stash *s;
+	struct vfsmount *old = NULL;
+	int ret = 0;
 
-	if (issue_flags & IO_URING_F_NONBLOCK)
+	if ((issue_flags & IO_URING_F_NONBLOCK) ||
+	    !(current->flags & PF_IO_WORKER) || !crs_file_covers_current())
 		return 0;
-	return crs_file_check_name(NULL, ix->filename->name, LOOKUP_FOLLOW);
+	spin_lock(&crs_xattr_lock);
+	s = crs_xattr_entry();
+	if (s) {
+		old = s->mnt;
+		s->mnt = NULL;
+		s->uring = true;
+		s->taken = false;
+	} else {
+		ret = -ENOMEM;
+	}
+	spin_unlock(&crs_xattr_lock);
+	if (old)
+		mntput(old);
+	return ret;
 }
 
 int crs_hk_io_fsetxattr(struct io_kiocb *req, unsigned int issue_flags)
@@ -719,14 +921,18 @@ CRS_FILE_HOOK(path_chmod);
 CRS_FILE_HOOK(path_chown);
 CRS_FILE_HOOK(mmap_file);
 CRS_FILE_HOOK(file_mprotect);
+CRS_FILE_HOOK(inode_setxattr);
+CRS_FILE_HOOK(inode_removexattr);
+CRS_FILE_HOOK(inode_set_acl);
+CRS_FILE_HOOK(inode_remove_acl);
 
 /* Not security_* functions: see "Extended attributes" above. */
 #define CRS_XATTR_HOOK(name)						\
 	static struct crs_hook crs_hook_##name =			\
 		CRS_HOOK_INIT(#name, crs_tramp_##name)
 
-CRS_XATTR_HOOK(path_setxattr);
-CRS_XATTR_HOOK(path_removexattr);
+CRS_XATTR_HOOK(mnt_want_write);
+CRS_XATTR_HOOK(mnt_drop_write);
 CRS_XATTR_HOOK(mnt_want_write_file);
 CRS_XATTR_HOOK(io_setxattr);
 CRS_XATTR_HOOK(io_fsetxattr);
@@ -739,7 +945,6 @@ static const struct {
 	 * feature probe.
 	 */
 	bool optional;
-	bool sleeps;		/* its handler may sleep: crs_file_srcu */
 } crs_file_hooks[] = {
 	{ &crs_hook_file_open },
 	{ &crs_hook_file_permission },
@@ -756,10 +961,20 @@ static const struct {
 	{ &crs_hook_path_chown },
 	{ &crs_hook_mmap_file },
 	{ &crs_hook_file_mprotect },
-	{ &crs_hook_path_setxattr, .sleeps = true },
-	{ &crs_hook_path_removexattr, .sleeps = true },
+	/*
+	 * What takes a stash (from 6.2 on, POSIX ACLs have their own
+	 * permission points) and what ends it are in before what makes
+	 * one, and out after it (crs_file_remove() goes backwards): while
+	 * stashes are made, they are taken and dropped.
+	 */
+	{ &crs_hook_inode_setxattr },
+	{ &crs_hook_inode_removexattr },
+	{ &crs_hook_inode_set_acl, true },
+	{ &crs_hook_inode_remove_acl, true },
+	{ &crs_hook_mnt_drop_write },
+	{ &crs_hook_io_setxattr },
+	{ &crs_hook_mnt_want_write },
 	{ &crs_hook_mnt_want_write_file },
-	{ &crs_hook_io_setxattr, .sleeps = true },
 	{ &crs_hook_io_fsetxattr },
 };
 
@@ -784,10 +999,11 @@ static void crs_file_remove(void)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(crs_file_hooks); i++)
+	for (i = ARRAY_SIZE(crs_file_hooks) - 1; i >= 0; i--)
 		if (crs_file_hooked[i])
 			crs_hook_put(crs_file_hooks[i].hook);
 	crs_file_installed = false;
+	crs_xattr_drain();
 }
 
 static void crs_file_idle_fn(struct work_struct *work)
@@ -822,7 +1038,6 @@ static int crs_file_install(struct netlink_ext_ack *extack)
 			goto err_put;
 		}
 		crs_file_hooked[i] = true;
-		crs_file_slept |= crs_file_hooks[i].sleeps;
 	}
 	crs_file_probed = true;
 	crs_file_installed = true;
@@ -866,12 +1081,10 @@ void crs_file_stop(void)
 	cancel_delayed_work_sync(&crs_file_idle_work);
 }
 
+/* After crs_hook_exit(): no handler runs any more. */
 void crs_file_free(void)
 {
-	if (crs_file_slept) {
-		synchronize_srcu(&crs_file_srcu);
-		synchronize_rcu_tasks();
-	}
+	crs_xattr_drain();
 	free_percpu(crs_scratch);
 	crs_scratch = NULL;
 }

@@ -58,6 +58,7 @@ struct dentry;
 struct file;
 struct io_kiocb;
 struct path;
+struct vfsmount;
 struct vm_area_struct;
 
 int crs_hk_file_open(struct file *file);
@@ -84,16 +85,18 @@ int crs_hk_mmap_file(struct file *file, unsigned long prot,
 int crs_hk_file_mprotect(struct vm_area_struct *vma, unsigned long reqprot,
 			 unsigned long prot);
 /*
- * Not security_* functions (file.c says why): fs/xattr.c's static
- * path_setxattr() and path_removexattr(), mnt_want_write_file(), and
- * io_uring's io_setxattr() and io_fsetxattr(). The first two and
- * io_setxattr's may sleep.
+ * security_inode_setxattr(), _removexattr(), _set_acl() and _remove_acl()
+ * share one handler: idmap is a struct mnt_idmap (6.3 on) or a struct
+ * user_namespace (before).
  */
-int crs_hk_path_setxattr(const char __user *pathname, const char __user *name,
-			 const void __user *value, size_t size, int flags,
-			 unsigned int lookup_flags);
-int crs_hk_path_removexattr(const char __user *pathname,
-			    const char __user *name, unsigned int lookup_flags);
+int crs_hk_inode_xattr(const void *idmap, struct dentry *dentry);
+/*
+ * Not security_* functions (file.c says why): mnt_want_write(),
+ * mnt_drop_write() (whose handler must return 0: it returns nothing),
+ * mnt_want_write_file(), and io_uring's io_setxattr() and io_fsetxattr().
+ */
+int crs_hk_mnt_want_write(struct vfsmount *mnt);
+int crs_hk_mnt_drop_write(struct vfsmount *mnt);
 int crs_hk_mnt_want_write_file(struct file *file);
 int crs_hk_io_setxattr(struct io_kiocb *req, unsigned int issue_flags);
 int crs_hk_io_fsetxattr(struct io_kiocb *req, unsigned int issue_flags);
@@ -114,8 +117,12 @@ void crs_tramp_path_chmod(void);
 void crs_tramp_path_chown(void);
 void crs_tramp_mmap_file(void);
 void crs_tramp_file_mprotect(void);
-void crs_tramp_path_setxattr(void);
-void crs_tramp_path_removexattr(void);
+void crs_tramp_inode_setxattr(void);
+void crs_tramp_inode_removexattr(void);
+void crs_tramp_inode_set_acl(void);
+void crs_tramp_inode_remove_acl(void);
+void crs_tramp_mnt_want_write(void);
+void crs_tramp_mnt_drop_write(void);
 void crs_tramp_mnt_want_write_file(void);
 void crs_tramp_io_setxattr(void);
 void crs_tramp_io_fsetxattr(void);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fxattr_block PATH READY RELEASE: calls setxattr(PATH, "trusted.crs")
- * with PATH in a page that is not there yet (userfaultfd), so that the
- * call sleeps at the first read of the name: in a covered process, inside
- * crs's handler, which looks the name up before the kernel does. Creates
- * the file READY once the call sleeps, supplies the page once the file
- * RELEASE exists, then prints the call's result: 0 or its errno.
- * Exit status 77 where userfaultfd is not available.
+ * with the value in a page that is not there yet (userfaultfd), so that
+ * the call sleeps in the kernel where it copies the value: after it asked
+ * for write access to PATH's mount (where crs stashes it), before the
+ * permission point (where crs decides). Creates the file READY once the
+ * call sleeps, supplies the page once the file RELEASE exists, then prints
+ * the call's result (0 or its errno) and whether PATH has the attribute
+ * afterwards (1 or 0). Exit status 77 where userfaultfd is not available.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,13 +23,16 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#define XA	"trusted.crs"
+
+static const char *path;
 static char *page;
 static int result;
 
 static void *call(void *arg)
 {
 	(void)arg;
-	result = setxattr(page, "trusted.crs", "v", 1, 0) ? errno : 0;
+	result = setxattr(path, XA, page, 1, 0) ? errno : 0;
 	return NULL;
 }
 
@@ -47,13 +51,14 @@ int main(int argc, char **argv)
 	struct uffd_msg msg;
 	struct stat st;
 	pthread_t t;
-	char *src;
+	char *src, v[8];
 	int uffd;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: fxattr_block PATH READY RELEASE\n");
 		return 2;
 	}
+	path = argv[1];
 	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
 	if (uffd < 0) {
 		perror("userfaultfd");
@@ -76,7 +81,7 @@ int main(int argc, char **argv)
 	if (pthread_create(&t, NULL, call, NULL))
 		die("pthread_create");
 
-	/* The call's first read of the name faults: it sleeps from here. */
+	/* The call's read of the value faults: it sleeps from here. */
 	if (read(uffd, &msg, sizeof(msg)) != sizeof(msg) ||
 	    msg.event != UFFD_EVENT_PAGEFAULT)
 		die("read userfaultfd");
@@ -85,7 +90,7 @@ int main(int argc, char **argv)
 	while (stat(argv[3], &st))
 		usleep(10000);
 
-	snprintf(src, psz, "%s", argv[1]);
+	src[0] = 'v';
 	memset(&copy, 0, sizeof(copy));
 	copy.dst = (unsigned long)page;
 	copy.src = (unsigned long)src;
@@ -93,6 +98,6 @@ int main(int argc, char **argv)
 	if (ioctl(uffd, UFFDIO_COPY, &copy))
 		die("UFFDIO_COPY");
 	pthread_join(t, NULL);
-	printf("%d\n", result);
+	printf("%d %d\n", result, getxattr(path, XA, v, sizeof(v)) >= 0);
 	return 0;
 }

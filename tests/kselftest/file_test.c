@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -740,6 +742,104 @@ TEST_F(ops, lremovexattr)
 	ASSERT_EQ(0, setxattr(D "/deny", XA, "v", 1, 0));
 	EXPECT_DECIDED(RUN(op_lremovexattr, D "/deny"), DENY, "w-deny", W,
 		       D "/deny", has_xattr(D "/deny"));
+}
+
+/*
+ * A POSIX access ACL set by name (from 6.2 on, the kernel checks it at its
+ * own permission point, not security_inode_setxattr()): user::rwx,
+ * group::r--, other::r--, which makes the file's mode 0744.
+ */
+static const struct {
+	uint32_t version;
+	struct {
+		uint16_t tag, perm;
+		uint32_t id;
+	} e[3];
+} acl744 = { 2, { { 0x01, 7, -1 }, { 0x04, 4, -1 }, { 0x20, 4, -1 } } };
+
+static int op_set_acl(const void *p)
+{
+	return setxattr(p, "system.posix_acl_access", &acl744, sizeof(acl744),
+			0) ? errno : 0;
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : st.st_mode & 07777;
+}
+
+TEST_F(ops, setxattr_of_a_posix_acl)
+{
+	ASSERT_EQ(0, chmod(D "/deny", 0600));
+	ASSERT_EQ(0, chmod(D "/free", 0600));
+	if (op_set_acl(D "/free") == EOPNOTSUPP)
+		SKIP(return, "no POSIX ACLs on " D);
+	ASSERT_EQ(0744, mode_of(D "/free"));
+	EXPECT_DECIDED(RUN(op_set_acl, D "/deny"), DENY, "w-deny", W,
+		       D "/deny", mode_of(D "/deny") == 0600);
+}
+
+/*
+ * The name in user memory, rewritten by another thread while setxattr
+ * runs: between an allowed file and a denied one (same length, so that
+ * one store switches them). Whatever name the kernel resolves, the file
+ * it changes is the one decided: D/deny never gets XA. 0 when it kept
+ * none and both outcomes were seen; EEXIST when it got one; EAGAIN when
+ * the race never switched the outcome.
+ */
+#define FLIPS	20000
+
+struct flip {
+	char name[sizeof(D "/free")];
+	atomic_bool stop;
+};
+
+static void *flipper(void *p)
+{
+	struct flip *f = p;
+	char *last = f->name + sizeof(D "/") - 1;
+	unsigned int i;
+
+	for (i = 0; !atomic_load(&f->stop); i++) {
+		memcpy(last, i & 1 ? "deny" : "free", 4);
+		atomic_signal_fence(memory_order_seq_cst);
+	}
+	return NULL;
+}
+
+static int op_setxattr_flipped(const void *p)
+{
+	static struct flip f = { .name = D "/free" };
+	int i, allowed = 0, denied = 0;
+	pthread_t t;
+
+	(void)p;
+	if (pthread_create(&t, NULL, flipper, &f))
+		return ECHILD;
+	for (i = 0; i < FLIPS; i++) {
+		if (!setxattr(f.name, XA, "v", 1, 0))
+			allowed++;
+		else if (errno == EACCES)
+			denied++;
+	}
+	atomic_store(&f.stop, true);
+	pthread_join(t, NULL);
+	if (has_xattr(D "/deny"))
+		return EEXIST;
+	return allowed && denied ? 0 : EAGAIN;
+}
+
+TEST_F(ops, setxattr_name_rewritten_during_the_call)
+{
+	/* A race, not a mode: once is enough, and it takes a while. */
+	if (variant->policy_mode != CRS_MODE_ACTIVE ||
+	    variant->attach_mode != -1 || variant->events != -1)
+		SKIP(return, "run in the active variant only");
+	ASSERT_FALSE(has_xattr(D "/deny"));
+	EXPECT_EQ(0, RUN(op_setxattr_flipped, NULL));
+	EXPECT_FALSE(has_xattr(D "/deny"));
 }
 
 TEST_F(ops, fremovexattr_on_a_descriptor_opened_before)
