@@ -137,18 +137,18 @@ void crs_hook_exit(void)
 		crs_hook_remove(h);
 	mutex_unlock(&crs_hook_lock);
 	/*
-	 * A handler that sleeps (it reads user memory, resolves a path)
-	 * passes voluntary context switches that RCU Tasks counts as
-	 * quiescent: wait for those by count first. What runs after the
-	 * count drops does not sleep.
-	 */
-	wait_var_event(&crs_hook_sleepers, !atomic_read(&crs_hook_sleepers));
-	/*
 	 * A task preempted inside a trampoline or a handler holds no lock
 	 * that would tell us; RCU Tasks waits until every task has passed a
-	 * voluntary context switch, which none does inside either. A put
-	 * that removed a hook earlier needs no wait: the module text stays
-	 * until this one.
+	 * voluntary context switch, which none does there, except inside a
+	 * sleeping handler's crs_hook_sleep_begin()/_end(). So: once RCU
+	 * Tasks has waited, a task still in our text is inside such a
+	 * section, and counted; wait for the count, then for RCU Tasks
+	 * again, for the instructions after crs_hook_sleep_end(). Waiting
+	 * for the count first would miss a task that entered a section
+	 * after the count was read. A put that removed a hook earlier needs
+	 * no wait: the module text stays until this one.
 	 */
+	synchronize_rcu_tasks();
+	wait_var_event(&crs_hook_sleepers, !atomic_read(&crs_hook_sleepers));
 	synchronize_rcu_tasks();
 }
