@@ -786,15 +786,32 @@ notrace int crs_hk_socket_connect(struct socket *sock,
 notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 				  int size)
 {
+	const struct sockaddr *sa = msg->msg_name;
+	int len = msg->msg_namelen;
 	struct sock *sk = sock->sk;
+	struct sockaddr_in6 own;
 
-	if (likely(!msg->msg_name) || !crs_sk_inet(sk))
+	if (likely(!sa) || !crs_sk_inet(sk))
 		return 0;
 	if (sk->sk_type == SOCK_STREAM && !(msg->msg_flags & MSG_FASTOPEN))
 		return 0;
 	if (crs_sk_hdrincl(sk))
 		return 0;
-	return crs_net_out(sk, msg->msg_name, msg->msg_namelen, NULL);
+	/*
+	 * IPv4 datagram and raw sockets, and IPv6 raw ones, send to an
+	 * AF_UNSPEC address as to one of their own family (udp_sendmsg(),
+	 * raw_sendmsg(), rawv6_sendmsg()); IPv6 UDP takes it as none, and
+	 * sends where connect() said.
+	 */
+	if (len >= (int)sizeof(sa->sa_family) && sa->sa_family == AF_UNSPEC) {
+		if (sk->sk_family == AF_INET6 && sk->sk_type != SOCK_RAW)
+			return 0;
+		len = min_t(int, len, sizeof(own));
+		memcpy(&own, sa, len);
+		own.sin6_family = sk->sk_family;
+		sa = (const struct sockaddr *)&own;
+	}
+	return crs_net_out(sk, sa, len, NULL);
 }
 
 /* The peer of an arriving packet; the local port is the socket's. */
@@ -1068,6 +1085,9 @@ static int crs_net_nf_wait(void)
 	/* Fail closed: without them, raw sockets could not be decided. */
 	if (READ_ONCE(crs_net_nf_failed))
 		return -ENOBUFS;
+	/* Module exit began: the work would outlive the module's text. */
+	if (READ_ONCE(crs_net_dead))
+		return -EAGAIN;
 	queue_work(system_wq, &crs_net_nf_work);
 	/* io_uring's workers and kernel threads do not restart calls. */
 	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
@@ -1226,7 +1246,7 @@ void crs_net_put(void)
 void crs_net_stop(void)
 {
 	mutex_lock(&crs_lock);
-	crs_net_dead = true;
+	WRITE_ONCE(crs_net_dead, true);	/* read locklessly by handlers */
 	mutex_unlock(&crs_lock);
 	cancel_delayed_work_sync(&crs_net_idle_work);
 	cancel_work_sync(&crs_net_nf_work);
@@ -1242,6 +1262,8 @@ void crs_net_free(void)
 	 * softirq on an idle task; a grace period does.
 	 */
 	synchronize_rcu();
+	/* A handler that saw crs_net_dead false may have queued it again. */
+	cancel_work_sync(&crs_net_nf_work);
 	if (crs_owners_ready)
 		rhashtable_free_and_destroy(&crs_owners, crs_owners_free, NULL);
 	crs_owners_ready = false;

@@ -270,6 +270,17 @@ static int do_sendto(int fd, const char *addr, int port)
 		      mkaddr(&ss, addr, port)) == sizeof(dgram) ? 0 : errno;
 }
 
+/* As do_sendto(), with AF_UNSPEC in the address's family. */
+static int do_sendto_unspec(int fd, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = mkaddr(&ss, addr, port);
+
+	ss.ss_family = AF_UNSPEC;
+	return sendto(fd, dgram, sizeof(dgram), 0, (void *)&ss, len) ==
+	       sizeof(dgram) ? 0 : errno;
+}
+
 static int do_sendmsg(int fd, const char *addr, int port)
 {
 	struct sockaddr_storage ss;
@@ -707,6 +718,10 @@ TEST_F(lo, udp_sends_and_connect_denied)
 	EXPECT_EQ(EPERM, do_connect(fd, "127.0.0.1", 5353));
 	EXPECT_EQ(0, received(r1));
 	EXPECT_EQ(4, nseq());
+	/* udp_sendmsg() sends to an AF_UNSPEC address as to an IPv4 one. */
+	EXPECT_EQ(EPERM, do_sendto_unspec(fd, "127.0.0.1", 5353));
+	EXPECT_EQ(0, received(r1));
+	EXPECT_EQ(5, nseq());
 
 	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 5354));
 	EXPECT_EQ(0, do_sendmsg(fd, "127.0.0.1", 5354));
