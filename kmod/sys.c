@@ -746,9 +746,20 @@ static void crs_sys_resolve_args(struct crs_sys_call *c,
 			b->tmp = __getname();
 		if (!b->tmp)
 			continue;
-		len = strncpy_from_user(b->tmp,
+		len = c->raw[k] ?
+		      strncpy_from_user(b->tmp,
 					(const char __user *)(uintptr_t)c->raw[k],
-					PATH_MAX);
+					PATH_MAX) : 0;
+		/*
+		 * An empty or NULL name of a call that takes a directory
+		 * descriptor before it (AT_EMPTY_PATH, utimensat()) names
+		 * that descriptor's file.
+		 */
+		if (!len && crs_sys_dfd(c, k) != AT_FDCWD) {
+			c->str[k] = crs_sys_fd_path(crs_sys_dfd(c, k),
+						    b->arg[k]);
+			continue;
+		}
 		if (len <= 0 || len == PATH_MAX)
 			continue;
 		c->str[k] = crs_sys_abs_path(b->tmp, crs_sys_dfd(c, k),
@@ -894,7 +905,7 @@ static bool crs_sys_classify(struct crs_sys_call *c, unsigned long nr,
 		c->sym = crs_sys_tabx32[nr];
 		n64 = crs_sys_mapx32[nr];
 	} else {
-		if (nr >= NR_syscalls)
+		if (nr >= ARRAY_SIZE(crs_sys_tab64))
 			return false;
 		c->sym = crs_sys_tab64[nr];
 		n64 = nr;

@@ -209,6 +209,24 @@ static int op_ftruncate(const void *p)
 	return ret_errno(syscall(SYS_ftruncate, fd, 0));
 }
 
+/* fchownat() of an open file by an empty name (AT_EMPTY_PATH). */
+static int op_fchownat_empty(const void *p)
+{
+	int fd = open(p, O_RDONLY);
+
+	if (fd < 0)
+		return 201;
+	return ret_errno(syscall(SYS_fchownat, fd, "", 1234, 1234,
+				 AT_EMPTY_PATH));
+}
+
+static uid_t owner_of(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) ? (uid_t)-1 : st.st_uid;
+}
+
 static int op_kill0(const void *p)
 {
 	(void)p;
@@ -443,6 +461,8 @@ static const struct srule base_rules[] = {
 	SR("ftr-fd", "ftruncate", DENY, NULL, 1, PATH(D "/fd/")),
 	SR("ftr-fd-ok", "ftruncate", ALLOW, NULL, 1, PATH(D "/fd/ok")),
 	SR("ftr-mon", "ftruncate", MON, NULL, 1, PATH(D "/fd/mon")),
+	/* an empty name: the directory descriptor's file */
+	SR("chown-empty", "fchownat", DENY, NULL, 2, ANY, PATH(D "/deny")),
 	/* integers: kill's signal 0; personality's 32-bit -1 */
 	SR("kill0", "kill", DENY, NULL, 2, ANY, INT(0)),
 	SR("kill-1-0", "kill", ALLOW, NULL, 2, INT(1), INT(0)),
@@ -575,6 +595,12 @@ TEST_F(ops, path_argument_of_an_at_call_against_its_dirfd)
 {
 	EXPECT_DECIDED(RUN(op_mkdirat, "nope"), DENY, "mkat-nope", "mkdirat",
 		       !exists(D "/nope"));
+}
+
+TEST_F(ops, empty_path_argument_is_the_descriptors_file)
+{
+	EXPECT_DECIDED(RUN(op_fchownat_empty, D "/deny"), DENY, "chown-empty",
+		       "fchownat", owner_of(D "/deny") == 0);
 }
 
 TEST_F(ops, path_argument_in_a_directory)
