@@ -120,6 +120,8 @@ run_limited() {
 			</dev/null 2>&1
 		rc=$?
 		echo "$rc" >"$work/rc"
+		# Programs near the limit show here before they time out in CI.
+		echo "runner: took $(($(date +%s) - start))s"
 		if [ "$rc" -ge 128 ] && [ $(($(date +%s) - start)) -ge "$timeout" ]; then
 			echo 1 >"$work/timedout"
 			echo "runner: timed out after ${timeout}s"
