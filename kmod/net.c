@@ -767,6 +767,25 @@ static notrace int crs_net_out(const struct sock *sk,
 	return ret;
 }
 
+static int crs_net_nf_wait(void);
+
+/*
+ * A covered raw socket that writes its own header, made before any
+ * covered raw socket made the netfilter hooks come: they decide its
+ * packets, so its sends wait for them (fail closed).
+ */
+static noinline int crs_net_hdrincl_unseen(const struct sock *sk)
+{
+	bool covered;
+
+	if (!crs_sk_maybe_covered(sk))
+		return 0;
+	rcu_read_lock();
+	covered = crs_attach_lookup(crs_sk_cgroup(sk));
+	rcu_read_unlock();
+	return covered ? crs_net_nf_wait() : 0;
+}
+
 /* connect(), TCP and UDP and raw and ping sockets alike. */
 notrace int crs_hk_socket_connect(struct socket *sock,
 				  struct sockaddr *addr, int addrlen)
@@ -796,7 +815,7 @@ notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (sk->sk_type == SOCK_STREAM && !(msg->msg_flags & MSG_FASTOPEN))
 		return 0;
 	if (crs_sk_hdrincl(sk))
-		return 0;
+		return READ_ONCE(crs_net_nf_on) ? 0 : crs_net_hdrincl_unseen(sk);
 	/*
 	 * IPv4 datagram and raw sockets, and IPv6 raw ones, send to an
 	 * AF_UNSPEC address as to one of their own family (udp_sendmsg(),
@@ -889,8 +908,6 @@ notrace int crs_hk_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	return crs_net_in(sk, skb, IPPROTO_UDP);
 }
-
-static int crs_net_nf_wait(void);
 
 /*
  * Records the creator of an IPv4 or IPv6 socket in a covered cgroup; a

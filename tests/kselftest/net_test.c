@@ -659,6 +659,26 @@ FIXTURE_TEARDOWN(veth)
 
 /* ---- outbound ------------------------------------------------------------ */
 
+static int raw_udp(int fd, const char *dst, int port);
+
+/*
+ * First in the file: no covered raw socket was made yet in this load of
+ * the module, so the netfilter hooks that decide own headers are not in.
+ */
+TEST_F(lo, own_headers_of_a_raw_socket_made_before_the_policy)
+{
+	int r = OWN(UDP4, .bind = "127.0.0.3", .port = 4000);
+	int fd = COVERED(.family = AF_INET, .type = SOCK_RAW,
+			 .proto = IPPROTO_RAW);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "all", OUT, DENY, "127.0.0.3" }));
+	ATTACH();
+	EXPECT_EQ(EPERM, raw_udp(fd, "127.0.0.3", 4000));
+	EXPECT_EQ(0, received(r));
+	close(fd);
+}
+
 TEST_F(lo, tcp_connect_denied_fails_at_once_and_nothing_arrives)
 {
 	int l1 = OWN(TCP4, .bind = "127.0.0.1", .port = 8080, .listen = true);
