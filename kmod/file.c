@@ -212,20 +212,13 @@ static struct crs_file_scratch __percpu *crs_scratch;
 /* The current process's program (SPEC section 1) into buf; 0 or -errno. */
 static int crs_program(char *buf, struct crs_key *k)
 {
-	struct mm_struct *mm = current->mm;
-	struct file *exe;
-	char *p;
+	const char *p;
+	u32 len;
 
-	if (!mm || (current->flags & PF_KTHREAD))
+	p = crs_current_program(buf, &len);
+	if (!p)
 		return -ENOENT;
-	exe = crs_mm_exe_file(mm);
-	if (!exe)
-		return -ENOENT;
-	p = d_path(&exe->f_path, buf, PATH_MAX);
-	fput(exe);
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	crs_key_init(k, p, buf + PATH_MAX - 1 - p);
+	crs_key_init(k, p, len);
 	return 0;
 }
 

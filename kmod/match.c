@@ -10,7 +10,10 @@
 
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "crs.h"
@@ -79,6 +82,41 @@ static const struct crs_ment *crs_mtab_find(const struct crs_mtab *t, u64 key,
 			return e;
 	}
 	return NULL;
+}
+
+char *crs_d_path(const struct path *path, char *buf, u32 *len)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t dlen = sizeof(deleted) - 1;
+	char *p;
+
+	p = d_path(path, buf, PATH_MAX);
+	if (IS_ERR(p))
+		return NULL;
+	*len = buf + PATH_MAX - 1 - p;
+	/* A file unlinked while open is still the file it was. */
+	if (d_unlinked(path->dentry) && *len > dlen &&
+	    !memcmp(p + *len - dlen, deleted, dlen)) {
+		*len -= dlen;
+		p[*len] = '\0';
+	}
+	return p;
+}
+
+const char *crs_current_program(char *buf, u32 *len)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe;
+	char *p;
+
+	if (!mm || (current->flags & PF_KTHREAD))
+		return NULL;
+	exe = crs_mm_exe_file(mm);
+	if (!exe)
+		return NULL;
+	p = crs_d_path(&exe->f_path, buf, len);
+	fput(exe);
+	return p;
 }
 
 /*

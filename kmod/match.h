@@ -37,6 +37,21 @@ struct crs_key {
 
 void crs_key_init(struct crs_key *k, const char *s, u32 len);
 
+struct path;
+
+/*
+ * The path of path as current sees it from its root, at the end of buf
+ * (PATH_MAX), its length in len; " (deleted)" dropped, as a file unlinked
+ * while open is still the file it was. NULL when too long.
+ */
+char *crs_d_path(const struct path *path, char *buf, u32 *len);
+/*
+ * current's program (SPEC section 1) the same way: a program upgraded in
+ * place is still the program it was. NULL for a kernel thread or a task
+ * without an executable.
+ */
+const char *crs_current_program(char *buf, u32 *len);
+
 /* The program classes a check tries, in this order. */
 #define CRS_PROG_CLASSES_MAX	32
 struct crs_prog_classes {

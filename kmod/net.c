@@ -551,26 +551,6 @@ static __always_inline bool crs_sockaddr_op(const struct sock *sk,
 	return true;
 }
 
-/* The current process's program into buf (PATH_MAX); NULL if none. */
-static const char *crs_current_program(char *buf, u32 *len)
-{
-	struct mm_struct *mm = current->mm;
-	struct file *exe;
-	char *p;
-
-	if (!mm || (current->flags & PF_KTHREAD))
-		return NULL;
-	exe = crs_mm_exe_file(mm);
-	if (!exe)
-		return NULL;
-	p = d_path(&exe->f_path, buf, PATH_MAX);
-	fput(exe);
-	if (IS_ERR(p))
-		return NULL;
-	*len = buf + PATH_MAX - 1 - p;
-	return p;
-}
-
 static void crs_op_addr(const struct crs_net_op *op, u8 addr[16])
 {
 	crs_put_be64(op->hi, addr);

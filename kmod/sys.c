@@ -63,6 +63,7 @@
 #include <trace/syscall.h>
 #include "crs.h"
 #include "hook.h"
+#include "match.h"
 
 /* What the kernel's metadata says an argument is. */
 enum crs_sys_param {
@@ -494,7 +495,7 @@ static u8 crs_mode_of(struct crs_attach *att, const struct crs_policy_ver *ver)
 	return mode == CRS_MODE_POLICY ? ver->mode : mode;
 }
 
-static char *crs_sys_program(char *buf);
+static const char *crs_sys_program(char *buf);
 static const char *crs_sys_tab_name(const char *sym);
 
 /* Whether the compat entries concern ver at all (SPEC section 2). */
@@ -587,38 +588,18 @@ static int crs_sys_compat_deny(struct crs_attach *att,
 /*
  * Resolution: buffers of PATH_MAX, the strings at their end (d_path).
  */
-static char *crs_d_path(const struct path *path, char *buf)
+static char *crs_sys_path(const struct path *path, char *buf)
 {
-	static const char deleted[] = " (deleted)";
-	const size_t dlen = sizeof(deleted) - 1;
-	size_t len;
-	char *p;
+	u32 len;
 
-	p = d_path(path, buf, PATH_MAX);
-	if (IS_ERR(p))
-		return NULL;
-	len = strlen(p);
-	/* A file unlinked while open is still the file it was. */
-	if (d_unlinked(path->dentry) && len > dlen &&
-	    !strcmp(p + len - dlen, deleted))
-		p[len - dlen] = '\0';
-	return p;
+	return crs_d_path(path, buf, &len);
 }
 
-static char *crs_sys_program(char *buf)
+static const char *crs_sys_program(char *buf)
 {
-	struct mm_struct *mm = current->mm;
-	struct file *exe;
-	char *p;
+	u32 len;
 
-	if (!mm || (current->flags & PF_KTHREAD))
-		return NULL;
-	exe = crs_mm_exe_file(mm);
-	if (!exe)
-		return NULL;
-	p = crs_d_path(&exe->f_path, buf);
-	fput(exe);
-	return p;
+	return crs_current_program(buf, &len);
 }
 
 /*
@@ -637,14 +618,14 @@ static char *crs_sys_fd_path(int fd, char *buf)
 		if (!fs)
 			return NULL;
 		spin_lock(&fs->lock);
-		p = crs_d_path(&fs->pwd, buf);
+		p = crs_sys_path(&fs->pwd, buf);
 		spin_unlock(&fs->lock);
 		return p;
 	}
 	f = fget(fd);
 	if (!f)
 		return NULL;
-	p = crs_d_path(&f->f_path, buf);
+	p = crs_sys_path(&f->f_path, buf);
 	fput(f);
 	return p;
 }
@@ -675,7 +656,7 @@ static char *crs_sys_abs_path(char *tmp, int dfd, bool follow, char *buf)
 		strscpy(tmp, buf, PATH_MAX);
 	}
 	if (!kern_path(tmp, follow ? LOOKUP_FOLLOW : 0, &path)) {
-		p = crs_d_path(&path, buf);
+		p = crs_sys_path(&path, buf);
 		path_put(&path);
 		return p;
 	}
@@ -687,7 +668,7 @@ static char *crs_sys_abs_path(char *tmp, int dfd, bool follow, char *buf)
 	if (last && last != tmp) {
 		*last = '\0';
 		if (!kern_path(tmp, LOOKUP_FOLLOW, &path)) {
-			p = crs_d_path(&path, buf);
+			p = crs_sys_path(&path, buf);
 			path_put(&path);
 			if (p && strlen(p) + strlen(last + 1) + 2 <= PATH_MAX) {
 				len = strlen(p);
@@ -1170,7 +1151,7 @@ int crs_hk_bprm_creds_for_exec(struct linux_binprm *bprm)
 	file = __getname();
 	asked = __getname();
 	if (file)
-		c.str[0] = crs_d_path(&bprm->file->f_path, file);
+		c.str[0] = crs_sys_path(&bprm->file->f_path, file);
 	if (asked)
 		c.asked = crs_sys_asked(bprm, asked);
 	/* c.info NULL: crs_sys_sleepable() resolves the program alone. */
