@@ -230,19 +230,12 @@ static int crs_program(char *buf, struct crs_key *k)
 static int crs_object(char *buf, const struct path *path,
 		      const struct qstr *name, struct crs_key *k)
 {
-	static const char deleted[] = " (deleted)";
-	const size_t dlen = sizeof(deleted) - 1;
-	size_t len;
 	char *p;
+	u32 len;
 
-	p = d_path(path, buf, PATH_MAX);
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	len = buf + PATH_MAX - 1 - p;
-	/* A file unlinked while open is still the file it was. */
-	if (d_unlinked(path->dentry) && len > dlen &&
-	    !memcmp(p + len - dlen, deleted, dlen))
-		len -= dlen;
+	p = crs_d_path(path, buf, &len);
+	if (!p)
+		return -ENAMETOOLONG;
 	if (name) {
 		if (len + 1 + name->len >= PATH_MAX)
 			return -ENAMETOOLONG;
