@@ -12,6 +12,18 @@ bench_result() {
 	echo "BENCH $*"
 }
 
+# bench_ratio NAME VALUE BASELINE LIMIT NOTE: a result in ns/op against a
+# target of VALUE <= BASELINE * LIMIT; LIMIT - states the figure.
+bench_ratio() {
+	if [ "$4" = - ]; then
+		bench_result "$1" "$2" ns/op "$3" "$5 stated"
+	elif awk -v v="$2" -v b="$3" -v l="$4" 'BEGIN { exit !(v <= b * l) }'; then
+		bench_result "$1" "$2" ns/op "$3" "$5 target<=$4 ok"
+	else
+		bench_result "$1" "$2" ns/op "$3" "$5 target<=$4 MISSED"
+	fi
+}
+
 # bench_fail NAME WHY: the workload's own check failed.
 bench_fail() {
 	echo "BENCH-FAIL $*"

@@ -13,28 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static int join(const char *cg)
-{
-	char path[512], pid[32];
-	int fd, n, ok;
-
-	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/cgroup.procs", cg);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	n = snprintf(pid, sizeof(pid), "%d", getpid());
-	ok = write(fd, pid, n) == n;
-	close(fd);
-	return ok ? 0 : -1;
-}
+#include "bench.h"
 
 static int run(const char *op, const char *path, long n, int fd)
 {

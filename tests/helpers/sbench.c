@@ -14,28 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static int join(const char *cg)
-{
-	char path[512], pid[32];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/cgroup.procs", cg);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	ok = fputs(pid, f) >= 0;
-	return fclose(f) || !ok ? -1 : 0;
-}
+#include "bench.h"
 
 static int run(long n)
 {

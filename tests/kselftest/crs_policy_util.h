@@ -340,6 +340,30 @@ static inline int ct_cgroup_enter(const char *rel)
 	return ok ? 0 : -1;
 }
 
+typedef int (*op_fn)(const void *arg);
+
+/*
+ * Runs fn in a child that joins cgroup rel ("" stays in the root); 0 or
+ * the errno it failed with.
+ */
+static inline int run_in(const char *rel, op_fn fn, const void *arg)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (*rel && ct_cgroup_enter(rel))
+			_exit(200);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
 /* mode and events < 0 leave them out; policy NULL too. */
 static inline int ct_attach_cmd(uint8_t cmd, int fd, const char *policy,
 				int mode, int events)

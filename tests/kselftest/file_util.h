@@ -125,30 +125,6 @@ static inline int exists(const char *path)
 	return !lstat(path, &st);
 }
 
-typedef int (*op_fn)(const void *arg);
-
-/*
- * Runs fn in a child that joins cgroup rel ("" stays in the root); 0 or
- * the errno it failed with.
- */
-static inline int run_in(const char *rel, op_fn fn, const void *arg)
-{
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (*rel && ct_cgroup_enter(rel))
-			_exit(200);
-		_exit(fn(arg));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 static inline const char *self_exe(void)
 {
 	static char exe[PATH_MAX];

@@ -149,27 +149,6 @@ static int events(struct sev *e)
 
 /* ---- the covered child --------------------------------------------------- */
 
-typedef int (*op_fn)(const void *arg);
-
-/* fn in a child in cgroup rel ("" stays in the root): 0 or its errno. */
-static int run_in(const char *rel, op_fn fn, const void *arg)
-{
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (*rel && ct_cgroup_enter(rel))
-			_exit(200);
-		_exit(fn(arg));
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 #define RUN(fn, arg)	run_in(CG, fn, arg)
 
 static int ret_errno(long ret)

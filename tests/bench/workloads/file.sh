@@ -45,20 +45,6 @@ fb() {
 	fbench "$@" || { bench_fail file "fbench $*"; exit 1; }
 }
 
-# ratio_ok VALUE BASE LIMIT: VALUE / BASE <= LIMIT.
-ratio_ok() {
-	awk -v v="$1" -v b="$2" -v l="$3" 'BEGIN { exit !(v <= b * l) }'
-}
-
-# result NAME VALUE BASE LIMIT NOTE
-result() {
-	if ratio_ok "$2" "$3" "$4"; then
-		bench_result "$1" "$2" ns/op "$3" "$5 target<=$4 ok"
-	else
-		bench_result "$1" "$2" ns/op "$3" "$5 target<=$4 MISSED"
-	fi
-}
-
 rmmod crs
 base_open=$(fb open "$B/f" "$N")
 base_deep=$(fb open "$deep/f" "$N")
@@ -83,12 +69,12 @@ deep10k=$(fb open "$deep/f" "$N" "$CG")
 crsctl policy apply -f /tmp/p100k.json >/dev/null || { bench_fail file "apply 100k"; exit 1; }
 cov100k=$(fb open "$B/f" "$N" "$CG")
 
-result file-open-uncovered "$uncovered" "$base_open" 1.02 "(module unloaded)"
-result file-open-10k-rules "$cov10k" "$base_open" 1.10 "(module unloaded)"
-result file-open-32-deep "$deep10k" "$base_deep" 1.25 "(module unloaded)"
-result file-open-100k-vs-10 "$cov100k" "$cov10" 1.05 "(10 rules)"
-result file-pread "$pread" "$base_pread" 1.05 "(module unloaded)"
-result file-pwrite "$pwrite" "$base_pwrite" 1.10 "(module unloaded)"
+bench_ratio file-open-uncovered "$uncovered" "$base_open" 1.02 "(module unloaded)"
+bench_ratio file-open-10k-rules "$cov10k" "$base_open" 1.10 "(module unloaded)"
+bench_ratio file-open-32-deep "$deep10k" "$base_deep" 1.25 "(module unloaded)"
+bench_ratio file-open-100k-vs-10 "$cov100k" "$cov10" 1.05 "(10 rules)"
+bench_ratio file-pread "$pread" "$base_pread" 1.05 "(module unloaded)"
+bench_ratio file-pwrite "$pwrite" "$base_pwrite" 1.10 "(module unloaded)"
 crsctl cgroup detach "$CG" >/dev/null
 crsctl cgroup detach "$CG-other" >/dev/null
 crsctl policy delete bench >/dev/null

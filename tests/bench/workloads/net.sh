@@ -57,18 +57,6 @@ nb() {
 	nbench "$@" || { bench_fail net "nbench $*"; exit 1; }
 }
 
-ratio_ok() {
-	awk -v v="$1" -v b="$2" -v l="$3" 'BEGIN { exit !(v <= b * l) }'
-}
-
-result() {
-	if ratio_ok "$2" "$3" "$4"; then
-		bench_result "$1" "$2" ns/op "$3" "$5 target<=$4 ok"
-	else
-		bench_result "$1" "$2" ns/op "$3" "$5 target<=$4 MISSED"
-	fi
-}
-
 rmmod crs
 base_connect=$(nb connect $A $P "$N" "$CG")
 base_sendto=$(nb sendto $A $P "$N" "$CG")
@@ -94,12 +82,12 @@ crsctl policy apply -f /tmp/n100k.json >/dev/null || { bench_fail net "apply 100
 connect100k=$(nb connect $A $P "$N" "$CG")
 sendto100k=$(nb sendto $A $P "$N" "$CG")
 
-result net-udp-connect-10k "$connect10k" "$base_connect" 1.05 "(module unloaded)"
-result net-udp-sendto-10k "$sendto10k" "$base_sendto" 1.05 "(module unloaded)"
-result net-connect-100k-vs-10 "$connect100k" "$connect10" 1.05 "(10 rules)"
-result net-sendto-100k-vs-10 "$sendto100k" "$sendto10" 1.05 "(10 rules)"
-result net-sendto-uncovered "$uncovered" "$base_root" 1.02 "(module unloaded)"
-result net-sendto-uncov-cgroup "$uncov_cg" "$base_free" 1.02 "(module unloaded)"
+bench_ratio net-udp-connect-10k "$connect10k" "$base_connect" 1.05 "(module unloaded)"
+bench_ratio net-udp-sendto-10k "$sendto10k" "$base_sendto" 1.05 "(module unloaded)"
+bench_ratio net-connect-100k-vs-10 "$connect100k" "$connect10" 1.05 "(10 rules)"
+bench_ratio net-sendto-100k-vs-10 "$sendto100k" "$sendto10" 1.05 "(10 rules)"
+bench_ratio net-sendto-uncovered "$uncovered" "$base_root" 1.02 "(module unloaded)"
+bench_ratio net-sendto-uncov-cgroup "$uncov_cg" "$base_free" 1.02 "(module unloaded)"
 crsctl cgroup detach "$CG" >/dev/null
 crsctl cgroup detach "$CG-other" >/dev/null
 crsctl policy delete bench >/dev/null

@@ -51,17 +51,6 @@ sb() {
 	sbench "$@" || { bench_fail sys "sbench $*"; exit 1; }
 }
 
-# result NAME VALUE BASE LIMIT NOTE (LIMIT "-": a stated figure)
-result() {
-	if [ "$4" = - ]; then
-		bench_result "$1" "$2" ns/op "$3" "$5 stated"
-	elif awk -v v="$2" -v b="$3" -v l="$4" 'BEGIN { exit !(v <= b * l) }'; then
-		bench_result "$1" "$2" ns/op "$3" "$5 target<=$4 ok"
-	else
-		bench_result "$1" "$2" ns/op "$3" "$5 target<=$4 MISSED"
-	fi
-}
-
 apply() {
 	crsctl policy apply -f "$1" >/dev/null || { bench_fail sys "apply $1"; exit 1; }
 }
@@ -81,10 +70,10 @@ apply /tmp/sysallow.json
 allow=$(sb "$N" "$CG")
 allow_uncovered=$(sb "$N")
 
-result sys-getpid-uncovered "$uncovered" "$base" 1.02 "(module unloaded)"
-result sys-getpid-100-rules "$cov100" "$base" 1.05 "(module unloaded)"
-result sys-getpid-allowlist "$allow" "$base" - "(module unloaded)"
-result sys-getpid-allowlist-uncovered "$allow_uncovered" "$base" - "(module unloaded)"
+bench_ratio sys-getpid-uncovered "$uncovered" "$base" 1.02 "(module unloaded)"
+bench_ratio sys-getpid-100-rules "$cov100" "$base" 1.05 "(module unloaded)"
+bench_ratio sys-getpid-allowlist "$allow" "$base" - "(module unloaded)"
+bench_ratio sys-getpid-allowlist-uncovered "$allow_uncovered" "$base" - "(module unloaded)"
 crsctl cgroup detach "$CG" >/dev/null
 crsctl policy delete bench >/dev/null
 rm -f /tmp/sys100.json /tmp/sysallow.json
