@@ -13,6 +13,7 @@
 #   KVERS       kernels, space-separated (default: tests/lib/kvers.sh)
 #   PHASES      phases to run, space-separated (default "unit selftest dkms vm")
 #   VM_TIMEOUT  seconds before a VM counts as hung (default 600)
+#   VM_JOBS     VMs at once, one per kernel (default: the host's CPUs)
 #   VM_APPEND   extra kernel command line for the VMs, e.g.
 #               "CRS_TEST_FILTER=shell/attach*" (see tests/guest/run-tests.sh)
 #
@@ -161,28 +162,37 @@ phase_dkms() {
 	done
 }
 
-vm_run() {	# vm_run KVER
+# Start one kernel's VM: run-vm.sh's status goes to $tmp/vm-KVER.rc, its
+# output (the guest's TAP) to stdout, or to $tmp/vm-KVER.out with OUT=1.
+vm_start() {	# vm_start KVER OUT
 	local kver=$1 payload=$BUILD/payload-$1 log=$BUILD/logs/vm-$1.log
-	local rc=0 summary p f s reason
-	if [ ! -d "$payload" ]; then
-		result not-ok "vm: $kver # no payload $payload (make builds it; see tests/lib/mkpayload.sh)"
-		return
-	fi
+	local rc=0 start=$SECONDS
 	mkdir -p "${log%/*}"
+	if [ "$2" = 1 ]; then
+		exec >"$tmp/vm-$kver.out" 2>&1
+	fi
 	"$repo/tests/vm/run-vm.sh" --kver "$kver" --payload "$payload" \
 		--script /crs/guest/run-tests.sh --timeout "$VM_TIMEOUT" \
 		--log "$log" ${VM_APPEND:+--append "$VM_APPEND"} || rc=$?
+	echo "$rc $((SECONDS - start))" >"$tmp/vm-$kver.rc"
+}
+
+# Count one kernel's VM: the guest's summary, and the VM's own line when it
+# adds a failure the summary does not already hold.
+vm_result() {	# vm_result KVER
+	local kver=$1 log=$BUILD/logs/vm-$1.log
+	local rc=125 secs=0 summary p f s reason
+	[ ! -f "$tmp/vm-$kver.rc" ] || read -r rc secs <"$tmp/vm-$kver.rc"
+	timings+=("vm $kver ${secs}s")
 	# A whole line only: test output in the stream is indented.
 	summary=$(grep -axE 'CRS-GUEST-SUMMARY passed=[0-9]+ failed=[0-9]+ skipped=[0-9]+' \
-		"$log" | tail -n 1 || true)
+		"$log" 2>/dev/null | tail -n 1 || true)
 	if [ -n "$summary" ]; then
 		read -r p f s < <(echo "$summary" | sed -E 's/[^ ]* passed=([0-9]+) failed=([0-9]+) skipped=([0-9]+)/\1 \2 \3/')
 		passed=$((passed + p))
 		failed=$((failed + f))
 		skipped=$((skipped + s))
 	fi
-	# The VM's own line counts only when it adds a failure the guest's
-	# summary does not already hold.
 	num=$((num + 1))
 	case $rc in
 	0) if [ -n "$summary" ]; then
@@ -203,10 +213,35 @@ vm_run() {	# vm_run KVER
 	echo "not ok $num vm: $kver # $reason; console log: $log"
 }
 
+# The kernels' VMs run at the same time, VM_JOBS at once (default: the
+# number of host CPUs): each VM's vCPUs share one host thread (run-vm.sh),
+# so on a two-CPU machine two VMs take about as long as one. The first
+# kernel's output shows as it comes; the others' is printed when it ends.
 phase_vm() {
-	local kver
+	local kver jobs=${VM_JOBS:-$(nproc)}
+	local -a fg=() bg=()
 	for kver in "${kvers[@]}"; do
-		timed "vm $kver" vm_run "$kver"
+		if [ ! -d "$BUILD/payload-$kver" ]; then
+			num=$((num + 1))
+			failed=$((failed + 1))
+			echo "not ok $num vm: $kver # no payload $BUILD/payload-$kver (make builds it; see tests/lib/mkpayload.sh)"
+		elif [ "${#fg[@]}" -gt 0 ] && [ "${#bg[@]}" -lt $((jobs - 1)) ]; then
+			bg+=("$kver")
+		else
+			fg+=("$kver")
+		fi
+	done
+	for kver in "${bg[@]}"; do
+		vm_start "$kver" 1 &
+	done
+	for kver in "${fg[@]}"; do
+		vm_start "$kver" 0
+		vm_result "$kver"
+	done
+	wait
+	for kver in "${bg[@]}"; do
+		cat "$tmp/vm-$kver.out"
+		vm_result "$kver"
 	done
 }
 

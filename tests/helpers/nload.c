@@ -6,8 +6,7 @@
  * TCP sockets that send to and connect to 127.0.0.1 and 127.0.0.2 on
  * PORT, and takes what arrives. Whatever is refused is counted, not
  * fatal: the point is to keep every network check busy while policies
- * change. Paces itself at 5 ms a round while /tmp/nload.slow exists.
- * Prints "sent N refused M" at the end.
+ * change. Prints "sent N refused M" at the end.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,11 +77,8 @@ int main(int argc, char **argv)
 			;
 		while ((fd = accept(l, NULL, NULL)) >= 0)
 			close(fd);
-		/*
-		 * Busy, but leaving the control plane some of the CPU; slower
-		 * once /tmp/nload.slow exists (see tests/shell/net_stress.sh).
-		 */
-		usleep(access("/tmp/nload.slow", F_OK) ? 100 : 5000);
+		/* Busy, but leaving the control plane some of the CPU. */
+		usleep(100);
 	}
 	printf("sent %ld refused %ld\n", sent, refused);
 	return 0;

@@ -4,6 +4,7 @@
 #   run-vm.sh --kver KVER --payload DIR --script GUEST_SCRIPT
 #             [--timeout SECONDS] [--icount] [--log FILE]
 #             [--smp N] [--mem MB] [--modules "veth ..."] [--append "ARGS"]
+#             [--tcg-thread single|multi]
 #
 # DIR becomes /crs in the guest; GUEST_SCRIPT is a path inside the guest
 # (e.g. /crs/guest/run-tests.sh). The crs module is only ever loaded inside
@@ -24,7 +25,7 @@ set -eu
 {
 
 usage() {	# usage [STATUS]
-	sed -n '3,6s/^# \{0,1\}//p' "$0" >&2
+	sed -n '3,7s/^# \{0,1\}//p' "$0" >&2
 	exit "${1:-126}"
 }
 
@@ -40,6 +41,7 @@ timeout=600
 icount=
 log=
 smp=2
+tcg_thread=single
 mem=1024
 modules=veth
 append=
@@ -53,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--log) log=${2:?}; shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
+	--tcg-thread) tcg_thread=${2:?}; shift 2 ;;
 	--modules) modules=${2?}; shift 2 ;;
 	--append) append="$append ${2?}"; shift 2 ;;
 	-h|--help) usage 0 ;;
@@ -78,6 +81,10 @@ case $script in
 *[!A-Za-z0-9/._-]*) die "unsupported characters in --script $script" ;;
 esac
 [ -f "$payload/${script#/crs/}" ] || die "$script is not in the payload $payload"
+case $tcg_thread in
+single | multi) ;;
+*) die "--tcg-thread is single or multi, not $tcg_thread" ;;
+esac
 case $timeout in
 '' | *[!0-9]*) die "--timeout wants whole seconds, not $timeout" ;;
 esac
@@ -231,7 +238,16 @@ cmdline="$cmdline hung_task_panic=1"
 # console, and it is the line that says where the bug is.
 cmdline="$cmdline panic_print=0x20"
 cmdline="$cmdline quiet loglevel=4$append"
-accel=(-accel tcg -cpu max -smp "$smp")
+# The vCPUs take turns on one host thread (thread=single) unless asked
+# otherwise. With one host thread per vCPU (multi), QEMU can go on running
+# a translation of kernel text that another vCPU has already patched: when
+# ftrace or a static key removes a hook while another CPU runs through it,
+# that CPU executes the int3 of text_poke_bp() after the kernel has put the
+# final instruction back, and oopses ("Oops: int3" at func+5, with the Code:
+# line already showing the new bytes): tests/shell/net_stress.sh with
+# --tcg-thread multi does within seconds. The guest still has --smp CPUs
+# and real concurrency between them.
+accel=(-accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp")
 if [ -n "$icount" ]; then
 	# Deterministic instruction counting for benchmarks: one vCPU, virtual
 	# time advancing with instructions executed, not with the host clock.
