@@ -23,6 +23,7 @@
 static DEFINE_HASHTABLE(crs_attach_table, CRS_ATTACH_HASH_BITS);
 static u32 crs_attach_n;	/* attachments; crs_lock */
 static u32 crs_attach_gen = 1;	/* bumped by every change; crs_lock */
+unsigned long crs_state_gen = 1;
 /* Off while nothing is attached: hot paths return at once. */
 static DEFINE_STATIC_KEY_FALSE(crs_attach_any);
 static void crs_attach_prune_fn(struct work_struct *work);
@@ -65,6 +66,13 @@ static const char *crs_attach_policy_name(const struct crs_attach *att)
 					 lockdep_is_held(&crs_lock))->name;
 }
 
+void crs_state_changed(void)
+{
+	lockdep_assert_held(&crs_lock);
+	/* After the change: who reads the new value sees the change. */
+	smp_store_release(&crs_state_gen, crs_state_gen + 1);
+}
+
 static struct crs_attach *crs_attach_find(u64 cgid)
 {
 	struct crs_attach *att;
@@ -91,6 +99,7 @@ static void crs_attach_remove(struct crs_attach *att)
 	att->policy->n_attach--;
 	crs_attach_n--;
 	crs_attach_gen++;
+	crs_state_changed();
 	static_branch_dec(&crs_attach_any);
 	crs_sys_release(rcu_dereference_protected(att->policy->ver,
 						  lockdep_is_held(&crs_lock)), 1);
@@ -314,6 +323,7 @@ int crs_nl_attach_new(struct sk_buff *skb, struct genl_info *info)
 	crs_attach_gen++;
 	static_branch_inc(&crs_attach_any);
 	hash_add_rcu(crs_attach_table, &att->node, att->cgid);
+	crs_state_changed();
 	schedule_delayed_work(&crs_attach_prune_work, HZ);
 	mutex_unlock(&crs_lock);
 	return 0;
@@ -380,6 +390,7 @@ int crs_nl_attach_set(struct sk_buff *skb, struct genl_info *info)
 	if (tb[CRS_ATTACH_A_EVENTS])
 		WRITE_ONCE(att->events, nla_get_u8(tb[CRS_ATTACH_A_EVENTS]));
 	crs_attach_gen++;
+	crs_state_changed();
 out:
 	mutex_unlock(&crs_lock);
 	return err;

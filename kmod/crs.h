@@ -215,6 +215,23 @@ struct crs_attach {
 };
 
 /* attach.c: policies bound to cgroups */
+/*
+ * The decision state's generation: it increases after every change that
+ * can change what an operation is decided to be: an attachment made,
+ * removed or changed, an attached policy's version replaced, net.c's
+ * socket owner records dropped. A hot path may keep a decision with the
+ * value it read before deciding, and reuse it while the value is
+ * unchanged. crs_state_changed() under crs_lock.
+ */
+extern unsigned long crs_state_gen;
+void crs_state_changed(void);
+
+static inline unsigned long crs_state_read(void)
+{
+	/* Pairs with crs_state_changed(): the change is seen with it. */
+	return smp_load_acquire(&crs_state_gen);
+}
+
 /* Drops attachments whose cgroup was removed. Under crs_lock. */
 void crs_attach_prune(void);
 /* "/a, /b and 3 more" into buf: the cgroups p is attached to. crs_lock. */

@@ -38,11 +38,14 @@
  * and a bitmap of the prefix lengths present, tried longest first; each
  * entry's rules are sorted by the rest of SPEC section 3 (port, protocol,
  * action). A check costs one hash lookup per prefix length present, never
- * a walk over rules. Outbound checks keep their last quiet allow per CPU:
- * a process sending to the same place again pays a few compares.
+ * a walk over rules. Outbound checks keep their quiet allows per CPU and
+ * socket (struct crs_net_key), valid while the decision state's generation
+ * (crs_state_gen) is unchanged: a process sending to the same place again
+ * pays a few compares, and no lookup.
  *
  * A socket of the root cgroup leaves after reading its cgroup's level
- * (the root cannot be attached), one of another uncovered cgroup after the
+ * (the root cannot be attached); one of another uncovered cgroup, sending
+ * again, after comparing its kept answer; a packet from softirq after the
  * static key and the attachment lookup. Handlers never sleep and allocate
  * only with GFP_ATOMIC; the policy is read under RCU. The functions on
  * the hot paths are notrace: their fentry NOP is an instruction per call
@@ -51,6 +54,7 @@
 
 #include <linux/cgroup.h>
 #include <linux/file.h>
+#include <linux/hash.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/ip.h>
@@ -138,6 +142,12 @@ static u64 crs_be64(const void *p)
 static void crs_put_be64(u64 x, void *p)
 {
 	((struct crs_unaligned_be64 *)p)->v = cpu_to_be64(x);
+}
+
+/* Eight bytes as they are (get_unaligned()). */
+static __always_inline u64 crs_raw64(const void *p)
+{
+	return (__force u64)((const struct crs_unaligned_be64 *)p)->v;
 }
 
 static void crs_addr_mask(u64 *hi, u64 *lo, u8 plen)
@@ -408,8 +418,6 @@ static const struct rhashtable_params crs_owner_params = {
 
 static struct rhashtable crs_owners;
 static bool crs_owners_ready;		/* crs_lock */
-/* Increases when the records are dropped (crs_net_idle_fn()). */
-static u32 crs_owners_epoch;
 
 /* The netfilter hooks are in; they failed to be (crs_net_nf_wait()). */
 static bool crs_net_nf_on;		/* crs_lock; read locklessly */
@@ -425,53 +433,61 @@ static struct crs_sk_owner *crs_owner_find(const struct sock *sk)
 /* ---- the checks ---------------------------------------------------------- */
 
 /*
- * Whose program an outbound check decides on, where network rules name
- * programs: that of the socket's creator, whose record is found by the
- * socket, or the sender's where there is none. A decision is kept by the
- * socket (its inode number too, as a freed socket's memory is reused),
- * the records' epoch, and the sender's mm and executable, so that a hit
- * needs no lookup. All zero where no rule names a program.
+ * Outbound decisions kept per CPU, a few slots chosen by the socket: the
+ * last quiet allow for each, with all the decision depended on, so that a
+ * process sending to the same place again pays a few compares and no
+ * lookup at all. What every kind depends on: the socket (its inode number
+ * too, as a freed socket's memory is reused; its cgroup is fixed when it
+ * is made) and the decision state (crs_state_gen: attachments, policy
+ * versions, modes, the owner records). Then, by kind:
+ *
+ *   CRS_NK_ANY   nothing more: the socket is not covered, or its policy
+ *                decides no outbound operation (inactive, or allow by
+ *                default with no outbound rule)
+ *   CRS_NK_DEST  the destination, as the sockaddr has it (struct
+ *                crs_net_dest; the protocol is the socket's)
+ *   CRS_NK_PROG  that, and whose program decided, where rules name
+ *                programs: the sender's mm and executable (the socket's
+ *                creator is in the owner records, or the sender decides,
+ *                see crs_net_decide())
+ *
+ * Only touched in task context with preemption disabled, so no update is
+ * ever seen half done.
  */
-struct crs_net_who {
-	const struct sock *sk;
-	const void *mm;
-	const void *exe;
-	u32 ino;
-	u32 epoch;
-};
+enum { CRS_NK_ANY = 1, CRS_NK_DEST, CRS_NK_PROG };
 
 /*
- * The last outbound check this CPU allowed without an event, and all the
- * decision depended on. att NULL: nothing cached.
+ * A destination as a sockaddr gives it, unconverted: its first 8 bytes
+ * (family, port and, for AF_INET, the address) and, for AF_INET6, the
+ * address. Equal destinations give equal words; an IPv4 address and its
+ * IPv4-mapped IPv6 form give different ones, and are kept apart.
  */
-struct crs_net_key {
-	const struct crs_attach *att;
-	struct crs_net_who who;
-	u64 hi, lo;
-	u32 generation;
-	u16 port;
-	u8 protocol;
-	u8 mode;		/* att->mode, not what it resolves to */
+struct crs_net_dest {
+	u64 w0, hi, lo;
 };
 
-/* Only touched in task context with preemption disabled. */
-static DEFINE_PER_CPU(struct crs_net_key, crs_net_cache);
+struct crs_net_key {
+	const struct sock *sk;		/* NULL: empty */
+	unsigned long gen;
+	struct crs_net_dest dest;
+	const void *mm;
+	const void *exe;
+	u32 ino;			/* get_next_ino()'s */
+	u8 kind;
+};
+
+#define CRS_NET_CACHE_BITS	2
+
+static DEFINE_PER_CPU(struct crs_net_key [1 << CRS_NET_CACHE_BITS],
+		      crs_net_cache);
+
+static __always_inline struct crs_net_key *crs_net_slot(const struct sock *sk)
+{
+	return this_cpu_ptr(&crs_net_cache[hash_ptr(sk, CRS_NET_CACHE_BITS)]);
+}
 
 /* A buffer for the sender's program, PATH_MAX; crs_lock to allocate. */
 static char __percpu *crs_net_scratch;
-
-static __always_inline bool
-crs_net_cache_hit(const struct crs_net_key *c, const struct crs_attach *att,
-		  u32 generation, u8 att_mode, const struct crs_net_op *op,
-		  const struct crs_net_who *who)
-{
-	return c->att == att && c->hi == op->hi && c->lo == op->lo &&
-	       c->port == op->port && c->protocol == op->protocol &&
-	       c->generation == generation && c->mode == att_mode &&
-	       c->who.sk == who->sk && c->who.ino == who->ino &&
-	       c->who.mm == who->mm && c->who.exe == who->exe &&
-	       c->who.epoch == who->epoch;
-}
 
 static u8 crs_mode_of(u8 att_mode, const struct crs_policy_ver *ver)
 {
@@ -561,15 +577,15 @@ static void crs_op_addr(const struct crs_net_op *op, u8 addr[16])
  * The full decision, when the cache could not answer: out of line, so
  * that its stack is not paid for on a hit. owner is the socket's creator
  * or NULL; from task context, the sender stands in for a creator not
- * known. With who, a quiet allow is kept in this CPU's cache (preemption
- * is disabled).
+ * known. With keep, which describes the check (sk NULL: not from task
+ * context), a quiet allow is kept in this CPU's slot for the socket.
  */
 static noinline int crs_net_decide(struct crs_attach *att,
 				   const struct crs_policy_ver *ver,
 				   u8 att_mode, const struct sock *sk,
 				   const struct crs_sk_owner *owner,
 				   const struct crs_net_op *op,
-				   const struct crs_net_who *who)
+				   const struct crs_net_key *keep)
 {
 	u8 mode = crs_mode_of(att_mode, ver);
 	const struct crs_ruleset *rs = ver->rs;
@@ -600,18 +616,8 @@ static noinline int crs_net_decide(struct crs_attach *att,
 	rule = crs_ntab_decide(t, &pc, op);
 	action = rule < 0 ? ver->def_network : rs->rules[rule].action;
 	if (action == CRS_ACTION_ALLOW) {
-		if (who) {
-			struct crs_net_key *c = this_cpu_ptr(&crs_net_cache);
-
-			c->att = att;
-			c->who = *who;
-			c->hi = op->hi;
-			c->lo = op->lo;
-			c->generation = ver->generation;
-			c->port = op->port;
-			c->protocol = op->protocol;
-			c->mode = att_mode;
-		}
+		if (keep && keep->sk)
+			*crs_net_slot(sk) = *keep;
 		goto out;
 	}
 
@@ -652,36 +658,110 @@ out:
 	return ret;
 }
 
-/* Whose program decides, for the cache (see struct crs_net_who). */
-static __always_inline void crs_net_who_of(const struct sock *sk,
-					   const struct crs_ntab *t,
-					   struct crs_net_who *who)
+static __always_inline u32 crs_sk_ino(const struct sock *sk)
 {
-	const struct mm_struct *mm;
-
-	memset(who, 0, sizeof(*who));
-	if (!t || !t->programs)
-		return;
-	mm = current->flags & PF_KTHREAD ? NULL : current->mm;
-	who->sk = sk;
-	who->ino = sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
-	who->epoch = READ_ONCE(crs_owners_epoch);
-	who->mm = mm;
-	who->exe = mm ? rcu_access_pointer(mm->exe_file) : NULL;
+	return sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
 }
 
 /*
- * What the cache could not answer; out of line, so that a hit pays for
- * none of its stack. Caller holds rcu_read_lock_sched().
+ * Whether c keeps a decision on sa: c has the socket, the generation and
+ * the inode number, and is not CRS_NK_ANY. Straight from sa's bytes.
  */
-static noinline int crs_net_out_slow(struct crs_attach *att,
-				     const struct crs_policy_ver *ver,
-				     u8 att_mode, const struct sock *sk,
-				     const struct sockaddr *sa, int len,
-				     const struct crs_net_op *op)
+static __always_inline bool crs_net_dest_eq(const struct crs_net_key *c,
+					    const struct sockaddr *sa, int len)
 {
+	const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+	if (len < (int)sizeof(struct sockaddr_in) ||
+	    c->dest.w0 != crs_raw64(sa))
+		return false;
+	if (sa->sa_family == AF_INET)
+		return true;
+	return len >= SIN6_LEN_RFC2133 &&
+	       c->dest.hi == crs_raw64(&sin6->sin6_addr.s6_addr[0]) &&
+	       c->dest.lo == crs_raw64(&sin6->sin6_addr.s6_addr[8]);
+}
+
+/* sa's destination for a kept decision; false for what is not one. */
+static __always_inline bool crs_net_dest_of(const struct sockaddr *sa,
+					    int len, struct crs_net_dest *d)
+{
+	const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+	if (len >= (int)sizeof(struct sockaddr_in) &&
+	    sa->sa_family == AF_INET) {
+		d->w0 = crs_raw64(sa);
+		d->hi = 0;
+		d->lo = 0;
+		return true;
+	}
+	if (len >= SIN6_LEN_RFC2133 && sa->sa_family == AF_INET6) {
+		d->w0 = crs_raw64(sa);
+		d->hi = crs_raw64(&sin6->sin6_addr.s6_addr[0]);
+		d->lo = crs_raw64(&sin6->sin6_addr.s6_addr[8]);
+		return true;
+	}
+	return false;
+}
+
+static __always_inline const struct mm_struct *crs_current_mm(void)
+{
+	return current->flags & PF_KTHREAD ? NULL : current->mm;
+}
+
+/*
+ * A covered socket's outbound operation, when no kept decision applied.
+ * keep as for crs_net_decide(); its kind and what that kind needs are
+ * filled in here. Caller holds rcu_read_lock_sched(): the attachment and
+ * the policy version are freed after a grace period, which waits for it.
+ */
+static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
+			       const struct crs_net_op *op,
+			       struct crs_net_key *keep)
+{
+	const struct crs_policy_ver *ver =
+		rcu_dereference_sched(att->policy->ver);
 	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
-	struct crs_net_who who;
+	u8 att_mode = READ_ONCE(att->mode);
+	const struct mm_struct *mm;
+
+	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE ||
+	    (ver->def_network == CRS_ACTION_ALLOW &&
+	     !(t && (t->dirs & BIT(CRS_DIR_OUTBOUND))))) {
+		if (keep->sk) {
+			keep->kind = CRS_NK_ANY;
+			*crs_net_slot(sk) = *keep;
+		}
+		return 0;
+	}
+	if (keep->sk) {
+		keep->kind = CRS_NK_DEST;
+		if (t && t->programs) {
+			mm = crs_current_mm();
+			keep->kind = CRS_NK_PROG;
+			keep->mm = mm;
+			keep->exe = mm ? rcu_access_pointer(mm->exe_file) :
+					 NULL;
+		}
+	}
+	return crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk), op,
+			      keep);
+}
+
+/*
+ * What crs_net_out() could not answer from the socket's slot; out of line,
+ * so that a hit pays for none of its stack. With keep (task context, and
+ * sa a destination crs_net_dest_of() takes), the decision is kept in the
+ * slot with gen and ino as crs_net_out() read them. Caller holds
+ * rcu_read_lock_sched().
+ */
+static noinline int crs_net_out_slow(const struct sock *sk,
+				     const struct sockaddr *sa, int len,
+				     const struct crs_net_op *op, bool keep,
+				     unsigned long gen, u32 ino)
+{
+	struct crs_net_key k = { };
+	struct crs_attach *att;
 	struct crs_net_op sop;
 
 	if (!op) {
@@ -689,60 +769,64 @@ static noinline int crs_net_out_slow(struct crs_attach *att,
 			return 0;
 		op = &sop;
 	}
-	if (!in_task())
-		return crs_net_decide(att, ver, att_mode, sk,
-				      crs_owner_find(sk), op, NULL);
-	crs_net_who_of(sk, t, &who);
-	return crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk), op,
-			      &who);
+	if (keep && crs_net_dest_of(sa, len, &k.dest)) {
+		k.sk = sk;
+		k.gen = gen;
+		k.ino = ino;
+	}
+	att = crs_attach_lookup(crs_sk_cgroup(sk));
+	if (likely(!att)) {
+		if (k.sk) {
+			k.kind = CRS_NK_ANY;
+			*crs_net_slot(sk) = k;
+		}
+		return 0;
+	}
+	return crs_net_out_covered(att, sk, op, &k);
 }
 
 /*
- * A covered socket's outbound operation, to sa or, for a packet, where
- * op says. Caller holds rcu_read_lock_sched(): the attachment and the
- * policy version are freed after a grace period, which waits for it,
- * and the decision cache wants this CPU held anyway. The cache is tried
- * for sockaddrs from task context; what it compares stays in registers.
+ * An outbound operation of sk, a socket of a cgroup that may be covered
+ * (crs_sk_maybe_covered()): to sa, or for a packet, where op says. From
+ * task context the socket's slot is tried first: a hit costs a handful of
+ * loads and compares, with no attachment lookup and nothing of the policy
+ * read. The state's generation is read before anything that is decided
+ * on, so that a kept decision is never newer than the generation it is
+ * kept with.
  */
-static notrace int crs_net_out_covered(struct crs_attach *att,
-				       const struct sock *sk,
-				       const struct sockaddr *sa, int len,
-				       const struct crs_net_op *op)
+static noinline notrace int crs_net_out(const struct sock *sk,
+					const struct sockaddr *sa, int len,
+					const struct crs_net_op *op)
 {
-	const struct crs_policy_ver *ver =
-		rcu_dereference_sched(att->policy->ver);
-	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
-	u8 att_mode = READ_ONCE(att->mode);
-	struct crs_net_who who;
-	struct crs_net_op hop;
-
-	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE)
-		return 0;
-	if (ver->def_network == CRS_ACTION_ALLOW &&
-	    !(t && (t->dirs & BIT(CRS_DIR_OUTBOUND))))
-		return 0;
-	if (!op && in_task() && crs_sockaddr_op(sk, sa, len, &hop)) {
-		crs_net_who_of(sk, t, &who);
-		if (crs_net_cache_hit(this_cpu_ptr(&crs_net_cache), att,
-				      ver->generation, att_mode, &hop, &who))
-			return 0;
-	}
-	return crs_net_out_slow(att, ver, att_mode, sk, sa, len, op);
-}
-
-static notrace int crs_net_out(const struct sock *sk,
-			       const struct sockaddr *sa, int len,
-			       const struct crs_net_op *op)
-{
-	struct crs_attach *att;
+	const struct crs_net_key *c;
+	const struct mm_struct *mm;
+	unsigned long gen;
 	int ret = 0;
+	u32 ino;
 
-	if (!crs_sk_maybe_covered(sk))
-		return 0;
 	rcu_read_lock_sched();
-	att = crs_attach_lookup(crs_sk_cgroup(sk));
-	if (unlikely(att))
-		ret = crs_net_out_covered(att, sk, sa, len, op);
+	if (op || !in_task()) {
+		ret = crs_net_out_slow(sk, sa, len, op, false, 0, 0);
+		goto out;
+	}
+	gen = crs_state_read();
+	ino = crs_sk_ino(sk);
+	c = crs_net_slot(sk);
+	if (c->sk == sk && c->gen == gen && c->ino == ino) {
+		if (c->kind == CRS_NK_ANY)
+			goto out;
+		if (crs_net_dest_eq(c, sa, len)) {
+			if (c->kind == CRS_NK_DEST)
+				goto out;
+			mm = crs_current_mm();
+			if (c->mm == mm &&
+			    c->exe == (mm ? rcu_access_pointer(mm->exe_file) :
+					    NULL))
+				goto out;
+		}
+	}
+	ret = crs_net_out_slow(sk, sa, len, NULL, true, gen, ino);
+out:
 	rcu_read_unlock_sched();
 	return ret;
 }
@@ -770,7 +854,7 @@ static noinline int crs_net_hdrincl_unseen(const struct sock *sk)
 notrace int crs_hk_socket_connect(struct socket *sock,
 				  struct sockaddr *addr, int addrlen)
 {
-	if (!crs_sk_inet(sock->sk))
+	if (!crs_sk_inet(sock->sk) || !crs_sk_maybe_covered(sock->sk))
 		return 0;
 	return crs_net_out(sock->sk, addr, addrlen, NULL);
 }
@@ -790,7 +874,7 @@ notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	struct sock *sk = sock->sk;
 	struct sockaddr_in6 own;
 
-	if (likely(!sa) || !crs_sk_inet(sk))
+	if (likely(!sa) || !crs_sk_inet(sk) || !crs_sk_maybe_covered(sk))
 		return 0;
 	if (sk->sk_type == SOCK_STREAM && !(msg->msg_flags & MSG_FASTOPEN))
 		return 0;
@@ -972,7 +1056,7 @@ static unsigned int crs_net_nf_out(void *priv, struct sk_buff *skb,
 
 	/* Everything else was decided at the socket. */
 	if (likely(!sk || !sk_fullsock(sk) || sk->sk_type != SOCK_RAW) ||
-	    !crs_sk_hdrincl(sk))
+	    !crs_sk_hdrincl(sk) || !crs_sk_maybe_covered(sk))
 		return NF_ACCEPT;
 	if (state->pf == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
@@ -1164,7 +1248,8 @@ static void crs_net_idle_fn(struct work_struct *work)
 	if (!crs_net_installed && !crs_net_dead) {
 		rhashtable_free_and_destroy(&crs_owners, crs_owners_free, NULL);
 		crs_owners_ready = false;
-		WRITE_ONCE(crs_owners_epoch, crs_owners_epoch + 1);
+		/* Kept decisions of sockets whose creators were known. */
+		crs_state_changed();
 	}
 	mutex_unlock(&crs_lock);
 }

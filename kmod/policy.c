@@ -249,6 +249,8 @@ static int crs_policy_replace(struct crs_policy *p, struct crs_policy_ver *ver,
 	}
 	ver->generation = ++crs_generation;
 	rcu_assign_pointer(p->ver, ver);
+	if (p->n_attach)
+		crs_state_changed();
 	crs_sys_release(old, p->n_attach);
 	crs_ver_put(old);
 	return 0;

@@ -995,6 +995,80 @@ TEST_F(lo, modes)
 	close(fd);
 }
 
+/*
+ * Outbound decisions are kept per CPU and per socket (kmod/net.c, struct
+ * crs_net_key): on one CPU, so that every send after the first is
+ * answered from what was kept, each change must still be seen by the next
+ * send of the same socket, and a new socket where an old one was freed
+ * (the same memory, often) is decided on its own.
+ */
+TEST_F(lo, kept_decisions_follow_every_change)
+{
+	const struct nr d1100 = { "d", OUT, DENY, "127.0.0.1", 0, 1100 };
+	const struct nr d1101 = { "d", OUT, DENY, "127.0.0.1", 0, 1101 };
+	int r = OWN(UDP4, .bind = "127.0.0.1", .port = 1100);
+	cpu_set_t cpus;
+	int fd, i, other;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	fd = COVERED(UDP4);
+	ASSERT_LE(0, fd);
+
+	/* Not covered yet, then attached to a policy that denies. */
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 1100));
+	ASSERT_EQ(0, apply_def(CRS_MODE_ACTIVE, CRS_ACTION_ALLOW, &d1100, 1));
+	ATTACH();
+	EXPECT_EQ(EPERM, do_sendto(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(2, received(r));
+
+	/* Replaced by a version that allows, and back. */
+	ASSERT_EQ(0, apply_def(CRS_MODE_ACTIVE, CRS_ACTION_ALLOW, &d1101, 1));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(0, do_connect(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(0, do_connect(fd, "127.0.0.1", 1100));
+	ASSERT_EQ(0, apply_def(CRS_MODE_ACTIVE, CRS_ACTION_ALLOW, &d1100, 1));
+	EXPECT_EQ(EPERM, do_sendto(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(EPERM, do_connect(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(2, received(r));
+
+	/* Allowed by an inactive attachment, then enforced again. */
+	ASSERT_EQ(0, ct_attach_cmd(CRS_CMD_ATTACH_SET, cg_fd, NULL,
+				   CRS_MODE_INACTIVE, -1));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 1100));
+	ASSERT_EQ(0, ct_attach_cmd(CRS_CMD_ATTACH_SET, cg_fd, NULL,
+				   CRS_MODE_POLICY, -1));
+	EXPECT_EQ(EPERM, do_sendto(fd, "127.0.0.1", 1100));
+	EXPECT_EQ(2, received(r));
+	close(fd);
+
+	/*
+	 * A socket of a cgroup no policy covers sends (and its answer is
+	 * kept) and goes; the covered socket made next must be refused.
+	 */
+	other = ct_cgroup(CG "-other");
+	ASSERT_LE(0, other);
+	for (i = 0; i < 20; i++) {
+		fd = sock_of(&(struct sockspec){ .cg = CG "-other", UDP4 },
+			     NULL);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 1100));
+		EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 1100));
+		close(fd);
+		fd = COVERED(UDP4);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(EPERM, do_sendto(fd, "127.0.0.1", 1100));
+		close(fd);
+	}
+	EXPECT_EQ(40, received(r));
+	close(other);
+	ct_cgroup_rm(CG "-other");
+}
+
 TEST_F(lo, default_network_deny)
 {
 	const struct nr rule = { "ok", OUT, ALLOW, "127.0.0.1", 0, 1000 };
