@@ -53,7 +53,9 @@
  */
 
 #include <linux/cgroup.h>
+#include <linux/dcache.h>
 #include <linux/file.h>
+#include <linux/fs_struct.h>
 #include <linux/hash.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -65,6 +67,7 @@
 #include <linux/percpu.h>
 #include <linux/rhashtable.h>
 #include <linux/sched/mm.h>
+#include <linux/sock_diag.h>
 #include <linux/socket.h>
 #include <linux/sort.h>
 #include <linux/tcp.h>
@@ -436,10 +439,11 @@ static struct crs_sk_owner *crs_owner_find(const struct sock *sk)
  * Outbound decisions kept per CPU, a few slots chosen by the socket: the
  * last quiet allow for each, with all the decision depended on, so that a
  * process sending to the same place again pays a few compares and no
- * lookup at all. What every kind depends on: the socket (its inode number
- * too, as a freed socket's memory is reused; its cgroup is fixed when it
- * is made) and the decision state (crs_state_gen: attachments, policy
- * versions, modes, the owner records). Then, by kind:
+ * lookup at all. What every kind depends on: the socket, by its cookie
+ * (sk_cookie: 64 bits, never reused, where a freed socket's memory and
+ * inode number are; its cgroup is fixed when it is made), and the decision
+ * state (crs_state_gen: attachments, policy versions, modes, the owner
+ * records). Then, by kind:
  *
  *   CRS_NK_ANY   nothing more: the socket is not covered, or its policy
  *                decides no outbound operation (inactive, or allow by
@@ -447,9 +451,11 @@ static struct crs_sk_owner *crs_owner_find(const struct sock *sk)
  *   CRS_NK_DEST  the destination, as the sockaddr has it (struct
  *                crs_net_dest; the protocol is the socket's)
  *   CRS_NK_PROG  that, and whose program decided, where rules name
- *                programs: the sender's mm and executable (the socket's
- *                creator is in the owner records, or the sender decides,
- *                see crs_net_decide())
+ *                programs (the socket's creator is in the owner records,
+ *                or the sender decides, see crs_net_decide()): the
+ *                sender's mm and executable, and what the executable's
+ *                path depends on, as for file rules: the sender's root
+ *                and the system's rename count
  *
  * Only touched in task context with preemption disabled, so no update is
  * ever seen half done.
@@ -467,12 +473,14 @@ struct crs_net_dest {
 };
 
 struct crs_net_key {
-	const struct sock *sk;		/* NULL: empty */
+	u64 cookie;			/* 0: empty */
 	unsigned long gen;
 	struct crs_net_dest dest;
 	const void *mm;
 	const void *exe;
-	u32 ino;			/* get_next_ino()'s */
+	const void *root_mnt;
+	const void *root;
+	unsigned int rename_seq;
 	u8 kind;
 };
 
@@ -616,7 +624,7 @@ static noinline int crs_net_decide(struct crs_attach *att,
 	rule = crs_ntab_decide(t, &pc, op);
 	action = rule < 0 ? ver->def_network : rs->rules[rule].action;
 	if (action == CRS_ACTION_ALLOW) {
-		if (keep && keep->sk)
+		if (keep && keep->cookie)
 			*crs_net_slot(sk) = *keep;
 		goto out;
 	}
@@ -658,14 +666,24 @@ out:
 	return ret;
 }
 
-static __always_inline u32 crs_sk_ino(const struct sock *sk)
+/* 0 until something asked for it (crs_sk_cookie_make()). */
+static __always_inline u64 crs_sk_cookie(const struct sock *sk)
 {
-	return sk->sk_socket ? SOCK_INODE(sk->sk_socket)->i_ino : 0;
+	return atomic64_read(&sk->sk_cookie);
+}
+
+static u64 crs_sk_cookie_make(const struct sock *sk)
+{
+	u32 c[2];
+
+	/* sock_gen_cookie() is not exported; this calls it. */
+	sock_diag_save_cookie((struct sock *)sk, c);
+	return (u64)c[1] << 32 | c[0];
 }
 
 /*
- * Whether c keeps a decision on sa: c has the socket, the generation and
- * the inode number, and is not CRS_NK_ANY. Straight from sa's bytes.
+ * Whether c keeps a decision on sa: c has the socket and the generation,
+ * and is not CRS_NK_ANY. Straight from sa's bytes.
  */
 static __always_inline bool crs_net_dest_eq(const struct crs_net_key *c,
 					    const struct sockaddr *sa, int len)
@@ -709,6 +727,19 @@ static __always_inline const struct mm_struct *crs_current_mm(void)
 	return current->flags & PF_KTHREAD ? NULL : current->mm;
 }
 
+/* Whether c's program is still current's (CRS_NK_PROG). */
+static __always_inline bool crs_net_prog_eq(const struct crs_net_key *c)
+{
+	const struct mm_struct *mm = crs_current_mm();
+	const struct fs_struct *fs = current->fs;
+
+	return c->mm == mm &&
+	       c->exe == (mm ? rcu_access_pointer(mm->exe_file) : NULL) &&
+	       c->root_mnt == READ_ONCE(fs->root.mnt) &&
+	       c->root == READ_ONCE(fs->root.dentry) &&
+	       c->rename_seq == raw_read_seqcount(&rename_lock.seqcount);
+}
+
 /*
  * A covered socket's outbound operation, when no kept decision applied.
  * keep as for crs_net_decide(); its kind and what that kind needs are
@@ -724,24 +755,34 @@ static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
 	const struct crs_ntab *t = ver->rs->tables[CRS_TABLE_NET];
 	u8 att_mode = READ_ONCE(att->mode);
 	const struct mm_struct *mm;
+	const struct fs_struct *fs;
 
 	if (crs_mode_of(att_mode, ver) == CRS_MODE_INACTIVE ||
 	    (ver->def_network == CRS_ACTION_ALLOW &&
 	     !(t && (t->dirs & BIT(CRS_DIR_OUTBOUND))))) {
-		if (keep->sk) {
+		if (keep->cookie) {
 			keep->kind = CRS_NK_ANY;
 			*crs_net_slot(sk) = *keep;
 		}
 		return 0;
 	}
-	if (keep->sk) {
+	if (keep->cookie) {
 		keep->kind = CRS_NK_DEST;
 		if (t && t->programs) {
+			/* Read before the program's path is made. */
 			mm = crs_current_mm();
+			fs = current->fs;
 			keep->kind = CRS_NK_PROG;
 			keep->mm = mm;
 			keep->exe = mm ? rcu_access_pointer(mm->exe_file) :
 					 NULL;
+			keep->root_mnt = READ_ONCE(fs->root.mnt);
+			keep->root = READ_ONCE(fs->root.dentry);
+			keep->rename_seq =
+				raw_read_seqcount(&rename_lock.seqcount);
+			/* A rename under way: keep nothing. */
+			if (keep->rename_seq & 1)
+				keep->cookie = 0;
 		}
 	}
 	return crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk), op,
@@ -752,13 +793,13 @@ static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
  * What crs_net_out() could not answer from the socket's slot; out of line,
  * so that a hit pays for none of its stack. With keep (task context, and
  * sa a destination crs_net_dest_of() takes), the decision is kept in the
- * slot with gen and ino as crs_net_out() read them. Caller holds
+ * slot with gen as crs_net_out() read it. Caller holds
  * rcu_read_lock_sched().
  */
 static noinline int crs_net_out_slow(const struct sock *sk,
 				     const struct sockaddr *sa, int len,
 				     const struct crs_net_op *op, bool keep,
-				     unsigned long gen, u32 ino)
+				     unsigned long gen)
 {
 	struct crs_net_key k = { };
 	struct crs_attach *att;
@@ -770,13 +811,12 @@ static noinline int crs_net_out_slow(const struct sock *sk,
 		op = &sop;
 	}
 	if (keep && crs_net_dest_of(sa, len, &k.dest)) {
-		k.sk = sk;
+		k.cookie = crs_sk_cookie(sk) ?: crs_sk_cookie_make(sk);
 		k.gen = gen;
-		k.ino = ino;
 	}
 	att = crs_attach_lookup(crs_sk_cgroup(sk));
 	if (likely(!att)) {
-		if (k.sk) {
+		if (k.cookie) {
 			k.kind = CRS_NK_ANY;
 			*crs_net_slot(sk) = k;
 		}
@@ -799,33 +839,25 @@ static noinline notrace int crs_net_out(const struct sock *sk,
 					const struct crs_net_op *op)
 {
 	const struct crs_net_key *c;
-	const struct mm_struct *mm;
 	unsigned long gen;
 	int ret = 0;
-	u32 ino;
 
 	rcu_read_lock_sched();
 	if (op || !in_task()) {
-		ret = crs_net_out_slow(sk, sa, len, op, false, 0, 0);
+		ret = crs_net_out_slow(sk, sa, len, op, false, 0);
 		goto out;
 	}
 	gen = crs_state_read();
-	ino = crs_sk_ino(sk);
 	c = crs_net_slot(sk);
-	if (c->sk == sk && c->gen == gen && c->ino == ino) {
+	/* An empty slot's generation is 0, never the state's. */
+	if (c->cookie == crs_sk_cookie(sk) && c->gen == gen) {
 		if (c->kind == CRS_NK_ANY)
 			goto out;
-		if (crs_net_dest_eq(c, sa, len)) {
-			if (c->kind == CRS_NK_DEST)
-				goto out;
-			mm = crs_current_mm();
-			if (c->mm == mm &&
-			    c->exe == (mm ? rcu_access_pointer(mm->exe_file) :
-					    NULL))
-				goto out;
-		}
+		if (crs_net_dest_eq(c, sa, len) &&
+		    (c->kind == CRS_NK_DEST || crs_net_prog_eq(c)))
+			goto out;
 	}
-	ret = crs_net_out_slow(sk, sa, len, NULL, true, gen, ino);
+	ret = crs_net_out_slow(sk, sa, len, NULL, true, gen);
 out:
 	rcu_read_unlock_sched();
 	return ret;

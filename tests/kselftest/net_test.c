@@ -944,6 +944,55 @@ TEST_F(lo, program_of_the_creator_decides)
 	close(fd);
 }
 
+/*
+ * A program's path is as its process sees it from its root: a kept
+ * decision on the sender's program must not outlive a chroot. The socket
+ * is made before the policy, so that no record of its creator is kept
+ * and the sender's program decides.
+ */
+TEST_F(lo, a_kept_program_follows_the_senders_root)
+{
+	int r = OWN(UDP4, .bind = "127.0.0.1", .port = 1200);
+	char exe[PATH_MAX], top[PATH_MAX], *inner;
+	cpu_set_t cpus;
+	int fd, st;
+	ssize_t n;
+	pid_t pid;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, n);
+	exe[n] = '\0';
+	/* /crs/kselftest/net_test is /kselftest/net_test from /crs. */
+	inner = strchr(exe + 1, '/');
+	ASSERT_NE(NULL, inner);
+	snprintf(top, sizeof(top), "%.*s", (int)(inner - exe), exe);
+	fd = COVERED(UDP4);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE,
+			   { "jailed", OUT, DENY, "127.0.0.1", 0, 1200,
+			     .program = inner }));
+	ATTACH();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		CPU_ZERO(&cpus);
+		CPU_SET(0, &cpus);
+		if (sched_setaffinity(0, sizeof(cpus), &cpus))
+			_exit(10);
+		if (do_sendto(fd, "127.0.0.1", 1200) ||
+		    do_sendto(fd, "127.0.0.1", 1200))
+			_exit(11);
+		if (chroot(top) || chdir("/"))
+			_exit(12);
+		_exit(do_sendto(fd, "127.0.0.1", 1200) == EPERM ? 0 : 13);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	EXPECT_EQ(2, received(r));
+	close(fd);
+}
+
 /* ---- modes and defaults -------------------------------------------------- */
 
 TEST_F(lo, modes)
