@@ -998,8 +998,14 @@ TEST_F(one, hooks_installed_while_needed)
 	/* A call no rule names is not hooked. */
 	EXPECT_EQ(0, hooked("__x64_sys_getpid"));
 	ASSERT_EQ(0, ct_detach(self->cg));
-	/* Gone after lingering a few seconds. */
-	for (i = 0; i < 100 && hooked("__x64_sys_mkdir"); i++)
+	/*
+	 * Gone after lingering a few seconds, one after the other: wait
+	 * for the last of them.
+	 */
+	for (i = 0; i < 100 && (hooked("__x64_sys_mkdir") ||
+				hooked("__x64_sys_kill") ||
+				hooked("__ia32_sys_umask") ||
+				hooked("security_bprm_creds_for_exec")); i++)
 		usleep(100000);
 	EXPECT_EQ(0, hooked("__x64_sys_mkdir"));
 	EXPECT_EQ(0, hooked("__x64_sys_kill"));
