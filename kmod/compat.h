@@ -103,4 +103,23 @@ static inline struct file *crs_mm_exe_file(struct mm_struct *mm)
 	return f;
 }
 
+/*
+ * The flow labels an IPv6 socket holds (each may carry options, a routing
+ * header among them): in struct ipv6_pinfo on 6.1, in struct inet_sock on
+ * 6.12 (CRS_HAVE_INET_FL_LIST, probed by Kbuild). For a socket of family
+ * AF_INET6.
+ */
+#include <linux/ipv6.h>
+#include <net/inet_sock.h>
+
+static inline struct ipv6_fl_socklist __rcu *const *
+crs_sk_fl_list(const struct sock *sk)
+{
+#ifdef CRS_HAVE_INET_FL_LIST
+	return &inet_sk(sk)->ipv6_fl_list;
+#else
+	return &inet_sk(sk)->pinet6->ipv6_fl_list;
+#endif
+}
+
 #endif /* _CRS_COMPAT_H */

@@ -8,12 +8,24 @@
  *   network namespace passes there in the sender's context, before any
  *   packet is built: a denial is EPERM at once and nothing leaves. A SYN
  *   dropped later (netfilter) would make connect() time out instead.
+ * - Source routes (IPv4 LSRR/SSRR options, IPv6 routing headers) send a
+ *   packet to hops before its destination: the same two hooks decide every
+ *   hop of a route the socket holds (sticky options, flow labels) or the
+ *   message carries (control messages, in kernel memory by then), each as
+ *   a destination, so a denial is EPERM at once there too; the kept
+ *   decisions never answer an operation that may route.
  * - A raw socket writing its own IP header (IP_HDRINCL, IPPROTO_RAW) sends
  *   to the address in that header, which the socket hooks do not see: a
  *   netfilter LOCAL_OUT hook decides it, registered in every namespace,
  *   present and future, through register_pernet_subsys(), once a covered
  *   process has made a raw socket (crs_net_nf_wait()). NF_DROP there makes
- *   the sendmsg() fail with EPERM, before the packet leaves.
+ *   the sendmsg() fail with EPERM, before the packet leaves. The same hook
+ *   is the backstop for source routes the socket hooks cannot see (a TCP
+ *   socket given a route after connect() and rerouted, a segment sent
+ *   from a timer): a packet of a covered socket that carries one is
+ *   decided on its header's destination and the hops still to come, and
+ *   dropped, with an event, if that is denied. It is registered before a
+ *   covered socket's first operation with a route.
  * - Inbound TCP: security_inet_conn_request(), where the listener decides
  *   on a SYN (syncookies too): a refusal drops the SYN, so no connection is
  *   ever established and accept() never sees it.
@@ -74,6 +86,8 @@
 #include <linux/udp.h>
 #include <linux/workqueue.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include "crs.h"
@@ -581,19 +595,346 @@ static void crs_op_addr(const struct crs_net_op *op, u8 addr[16])
 	crs_put_be64(op->lo, addr + 8);
 }
 
+/* ---- source routes ------------------------------------------------------- */
+
+/*
+ * An operation whose packets go through a source route is decided on every
+ * address of the route, each by its most specific rule as a destination
+ * would be: denied if any is (SPEC section 4: no packet leaves to a denied
+ * address). What adds hops to an operation:
+ *
+ * - IPv4 LSRR or SSRR options, sticky (IP_OPTIONS, inet_opt, compiled by
+ *   ip_options_compile(): the first hop moved to faddr) or per message
+ *   (an IP_RETOPTS control message, as the sender wrote it): the packets go
+ *   to the first hop, the option lists the rest and, in its last slot, the
+ *   destination (udp_sendmsg(), raw_sendmsg(), ping_v4_sendmsg(),
+ *   tcp_v4_connect(), ip_options_build()).
+ * - An IPv6 routing header, sticky (IPV6_RTHDR, IPV6_2292PKTOPTIONS: np->opt)
+ *   or per message (IPV6_RTHDR, IPV6_2292RTHDR), or in the options of a flow
+ *   label the socket holds: fl6_update_dst() sends to the header's first
+ *   address (type 2) or to segments[segments_left] (type 4, whose
+ *   segments[0] the kernel fills with the destination).
+ *
+ * An IPv4 destination (an IPv4-mapped one, on an IPv6 socket) takes the
+ * IPv4 options, an IPv6 one the IPv6 headers, as the kernel does. Of a flow
+ * label's options the kernel uses those of the label a message names; every
+ * label the socket holds is decided, which can refuse a message that names
+ * another (a socket holding a label that routes through a denied address).
+ *
+ * The destination is decided first, then the hops in route order; the
+ * first denial, or without one the first monitor, gives the event.
+ */
+struct crs_net_route {
+	const struct sock *sk;		/* its sticky options and flow labels */
+	const struct msghdr *msg;	/* its control messages, or NULL */
+	const struct sk_buff *skb;	/* a packet: its header's route, alone */
+	bool v4;			/* an IPv4 destination */
+	bool hops_only;			/* the destination was decided before */
+	bool quiet;			/* report only an enforced denial */
+};
+
+struct crs_net_judge {
+	const struct crs_ruleset *rs;	/* NULL: the hops are only counted */
+	const struct crs_ntab *t;
+	const struct crs_prog_classes *pc;
+	struct crs_net_op op;		/* the address at hand, and the rest */
+	u8 def;				/* the default action */
+	u8 action;			/* the strongest found */
+	bool unseen;			/* control messages not in kernel memory */
+	s32 rule;			/* that decided it, or -1 */
+	u32 hops;			/* addresses met */
+	u64 hi, lo;			/* the address it was found on */
+};
+
+/* true: denied, and nothing further can change that. */
+static bool crs_judge(struct crs_net_judge *j, u64 hi, u64 lo)
+{
+	s32 rule;
+	u8 action;
+
+	j->hops++;
+	if (!j->rs)
+		return false;
+	j->op.hi = hi;
+	j->op.lo = lo;
+	rule = crs_ntab_decide(j->t, j->pc, &j->op);
+	action = rule < 0 ? j->def : j->rs->rules[rule].action;
+	if (crs_action_rank(action) > crs_action_rank(j->action)) {
+		j->action = action;
+		j->rule = rule;
+		j->hi = hi;
+		j->lo = lo;
+	}
+	return j->action == CRS_ACTION_DENY;
+}
+
+static bool crs_judge_v4(struct crs_net_judge *j, const void *p)
+{
+	__be32 a;
+
+	memcpy(&a, p, sizeof(a));
+	return crs_judge(j, 0, 0xffff00000000ULL | be32_to_cpu(a));
+}
+
+static bool crs_judge_v6(struct crs_net_judge *j, const void *p)
+{
+	return crs_judge(j, crs_be64(p), crs_be64(p + 8));
+}
+
+/*
+ * The LSRR and SSRR addresses in IPv4 options p[0..len): from the sender
+ * (every slot: the kernel sends to the first, and the destination goes
+ * after the last), or of a packet (from the option's pointer on: the
+ * header's destination is the hop the packet goes to now).
+ */
+static bool crs_judge_ip_opts(struct crs_net_judge *j, const u8 *p, int len,
+			      bool pkt)
+{
+	int i = 0, olen, k;
+
+	while (i < len && p[i] != IPOPT_END) {
+		if (p[i] == IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		olen = len - i >= 2 ? p[i + 1] : 0;
+		if (olen < 2 || olen > len - i)
+			break;
+		if ((p[i] == IPOPT_LSRR || p[i] == IPOPT_SSRR) && olen >= 3) {
+			k = pkt ? max_t(int, p[i + 2], 4) - 1 : 3;
+			for (; k + 4 <= olen; k += 4)
+				if (crs_judge_v4(j, p + i + k))
+					return true;
+		}
+		i += olen;
+	}
+	return false;
+}
+
+/* The sticky IPv4 options: faddr, then all but the last slot. */
+static bool crs_judge_ip_sticky(struct crs_net_judge *j, const struct sock *sk)
+{
+	const struct ip_options_rcu *o =
+		rcu_dereference_sched(inet_sk(sk)->inet_opt);
+	const u8 *p;
+	int k;
+
+	if (!o || !o->opt.srr)
+		return false;
+	if (crs_judge_v4(j, &o->opt.faddr))
+		return true;
+	p = o->opt.__data + o->opt.srr - sizeof(struct iphdr);
+	for (k = 3; k + 8 <= p[1]; k += 4)
+		if (crs_judge_v4(j, p + k))
+			return true;
+	return false;
+}
+
+/* Addresses in a routing header are 16 bytes each, after 8 of header. */
+#define CRS_RTHDR_ADDR(rh, i)	((const u8 *)(rh) + 8 + 16 * (i))
+
+/*
+ * A routing header the kernel is to send (len bytes are there): type 0 and
+ * 2 go to each address in turn (ipv6_push_rthdr0()), type 4 to
+ * segments[segments_left] down to segments[1] (ipv6_push_rthdr4()). The
+ * kernel accepts no other type from a socket.
+ */
+static bool crs_judge_rthdr(struct crs_net_judge *j,
+			    const struct ipv6_rt_hdr *rh, u32 len)
+{
+	u32 i, first = 0, n;
+
+	if (len < sizeof(*rh))
+		return false;
+	len = min_t(u32, len, (rh->hdrlen + 1) << 3);
+	n = (len - sizeof(*rh)) / 16;
+	switch (rh->type) {
+	case IPV6_SRCRT_TYPE_0:
+	case IPV6_SRCRT_STRICT:
+	case IPV6_SRCRT_TYPE_2:
+		break;
+	case IPV6_SRCRT_TYPE_4:
+		first = 1;
+		n = min_t(u32, n, rh->segments_left + 1);
+		break;
+	default:
+		return false;
+	}
+	for (i = first; i < n; i++)
+		if (crs_judge_v6(j, CRS_RTHDR_ADDR(rh, i)))
+			return true;
+	return false;
+}
+
+/* The sticky IPv6 options, and those of every flow label held. */
+static bool crs_judge_ip6_sticky(struct crs_net_judge *j,
+				 const struct sock *sk)
+{
+	const struct ipv6_pinfo *np = inet_sk(sk)->pinet6;
+	const struct ipv6_fl_socklist *sfl;
+	const struct ipv6_txoptions *opt;
+
+	if (!np)
+		return false;
+	opt = rcu_dereference_sched(np->opt);
+	if (opt && opt->srcrt &&
+	    crs_judge_rthdr(j, opt->srcrt, (opt->srcrt->hdrlen + 1) << 3))
+		return true;
+	for (sfl = rcu_dereference_sched(*crs_sk_fl_list(sk)); sfl;
+	     sfl = rcu_dereference_sched(sfl->next)) {
+		opt = sfl->fl->opt;
+		if (opt && opt->srcrt &&
+		    crs_judge_rthdr(j, opt->srcrt,
+				    (opt->srcrt->hdrlen + 1) << 3))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A message's control messages, which ____sys_sendmsg() copied into the
+ * kernel before the hook (sendmsg, sendmmsg and io_uring alike). Only the
+ * first 40 bytes of IP_RETOPTS count (ip_cmsg_send()).
+ */
+static bool crs_judge_cmsgs(struct crs_net_judge *j, const struct msghdr *msg,
+			    bool v4)
+{
+	struct msghdr *m = (struct msghdr *)msg;
+	struct cmsghdr *c;
+	int len;
+
+	if (!m || !m->msg_controllen)
+		return false;
+	if (m->msg_control_is_user) {
+		j->unseen = true;
+		return false;
+	}
+	for_each_cmsghdr(c, m) {
+		if (!CMSG_OK(m, c))
+			break;
+		len = c->cmsg_len - sizeof(*c);
+		if (v4 && c->cmsg_level == SOL_IP && c->cmsg_type == IP_RETOPTS) {
+			if (crs_judge_ip_opts(j, CMSG_DATA(c), min(len, 40),
+					      false))
+				return true;
+		} else if (!v4 && c->cmsg_level == SOL_IPV6 &&
+			   (c->cmsg_type == IPV6_RTHDR ||
+			    c->cmsg_type == IPV6_2292RTHDR)) {
+			if (crs_judge_rthdr(j, (void *)CMSG_DATA(c), len))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A packet's route, from the hop after the header's destination: IPv4
+ * options, or an IPv6 routing header (type 0 and 2 list the hops in order,
+ * the last segments_left to come; type 4 lists them backwards, the next at
+ * segments_left - 1).
+ */
+static bool crs_judge_skb(struct crs_net_judge *j, const struct sk_buff *skb,
+			  bool v4)
+{
+	struct ipv6_rt_hdr rbuf;
+	const struct ipv6_rt_hdr *rh;
+	unsigned int off = 0;
+	u8 buf[40], a[16];
+	const u8 *p;
+	int len, i, n, sl, idx;
+
+	if (v4) {
+		len = ip_hdr(skb)->ihl * 4 - (int)sizeof(struct iphdr);
+		if (len <= 0)
+			return false;
+		p = skb_header_pointer(skb, skb_network_offset(skb) +
+				       sizeof(struct iphdr), len, buf);
+		return p && crs_judge_ip_opts(j, p, len, true);
+	}
+	if (ipv6_find_hdr(skb, &off, NEXTHDR_ROUTING, NULL, NULL) !=
+	    NEXTHDR_ROUTING)
+		return false;
+	rh = skb_header_pointer(skb, off, sizeof(rbuf), &rbuf);
+	if (!rh)
+		return false;
+	if (rh->type != IPV6_SRCRT_TYPE_0 && rh->type != IPV6_SRCRT_STRICT &&
+	    rh->type != IPV6_SRCRT_TYPE_2 && rh->type != IPV6_SRCRT_TYPE_4)
+		return false;
+	n = rh->hdrlen / 2;
+	sl = min_t(int, rh->segments_left, n);
+	for (i = 0; i < sl; i++) {
+		idx = rh->type == IPV6_SRCRT_TYPE_4 ? sl - 1 - i : n - sl + i;
+		p = skb_header_pointer(skb, off + 8 + 16 * idx, sizeof(a), a);
+		if (p && crs_judge_v6(j, p))
+			return true;
+	}
+	return false;
+}
+
+/* Every hop of route; true when one is denied. */
+static bool crs_judge_route(struct crs_net_judge *j,
+			    const struct crs_net_route *route)
+{
+	const struct sock *sk = route->sk;
+
+	if (route->skb)
+		return crs_judge_skb(j, route->skb, route->v4);
+	if (route->v4 ? crs_judge_ip_sticky(j, sk) :
+			sk->sk_family == AF_INET6 && crs_judge_ip6_sticky(j, sk))
+		return true;
+	return crs_judge_cmsgs(j, route->msg, route->v4);
+}
+
+/* Whether route has hops, or ones crs cannot read (then netfilter must). */
+static bool crs_net_routed(const struct crs_net_route *route)
+{
+	struct crs_net_judge j = { };
+
+	crs_judge_route(&j, route);
+	return j.hops || j.unseen;
+}
+
+/* The address is IPv4 (mapped). */
+static bool crs_op_v4(const struct crs_net_op *op)
+{
+	return !op->hi && op->lo >> 32 == 0xffff;
+}
+
+/*
+ * Whether an operation of sk may go through a source route: a couple of
+ * loads, so that an operation without one can be answered from what was
+ * kept (struct crs_net_key), which never covers a route.
+ */
+static __always_inline bool crs_sk_may_route(const struct sock *sk,
+					     const struct msghdr *msg)
+{
+	const struct ipv6_pinfo *np;
+
+	if ((msg && msg->msg_controllen) ||
+	    rcu_access_pointer(inet_sk(sk)->inet_opt))
+		return true;
+	if (sk->sk_family != AF_INET6)
+		return false;
+	np = inet_sk(sk)->pinet6;
+	return np && (rcu_access_pointer(np->opt) ||
+		      rcu_access_pointer(*crs_sk_fl_list(sk)));
+}
+
 /*
  * The full decision, when the cache could not answer: out of line, so
  * that its stack is not paid for on a hit. owner is the socket's creator
  * or NULL; from task context, the sender stands in for a creator not
  * known. With keep, which describes the check (sk NULL: not from task
- * context), a quiet allow is kept in this CPU's slot for the socket.
+ * context), a quiet allow is kept in this CPU's slot for the socket. With
+ * route, the route's hops are decided too (and nothing is kept).
  */
 static noinline int crs_net_decide(struct crs_attach *att,
 				   const struct crs_policy_ver *ver,
 				   u8 att_mode, const struct sock *sk,
 				   const struct crs_sk_owner *owner,
 				   const struct crs_net_op *op,
-				   const struct crs_net_key *keep)
+				   const struct crs_net_key *keep,
+				   const struct crs_net_route *route)
 {
 	u8 mode = crs_mode_of(att_mode, ver);
 	const struct crs_ruleset *rs = ver->rs;
@@ -602,12 +943,16 @@ static noinline int crs_net_decide(struct crs_attach *att,
 	struct crs_key prog, *progp = NULL;
 	const char *program = NULL;
 	struct crs_prog_classes pc;
+	struct crs_net_judge j = {
+		.rs = rs, .t = t, .pc = &pc, .op = *op,
+		.def = ver->def_network, .action = CRS_ACTION_ALLOW,
+		.rule = -1,
+	};
 	struct crs_event_info ev;
 	char *buf = NULL;
-	u8 action, addr[16];
+	u8 addr[16];
 	u32 len = 0;
 	int ret = 0;
-	s32 rule;
 
 	if (owner && owner->len) {
 		program = owner->prog;
@@ -621,13 +966,20 @@ static noinline int crs_net_decide(struct crs_attach *att,
 		progp = &prog;
 	}
 	crs_prog_classes(progs, progp, &pc);
-	rule = crs_ntab_decide(t, &pc, op);
-	action = rule < 0 ? ver->def_network : rs->rules[rule].action;
-	if (action == CRS_ACTION_ALLOW) {
-		if (keep && keep->cookie)
+	if ((!route || !route->hops_only) && crs_judge(&j, op->hi, op->lo))
+		goto decided;
+	if (route)
+		crs_judge_route(&j, route);
+decided:
+	if (j.action == CRS_ACTION_ALLOW) {
+		if (keep && keep->cookie && !route)
 			*crs_net_slot(sk) = *keep;
 		goto out;
 	}
+	if (j.action == CRS_ACTION_DENY && mode == CRS_MODE_ACTIVE)
+		ret = -EPERM;
+	else if (route && route->quiet)
+		goto out;
 
 	/* No rule names a program, but the event does. */
 	if (!owner && !buf && in_task() && crs_net_scratch) {
@@ -637,20 +989,23 @@ static noinline int crs_net_decide(struct crs_attach *att,
 	memset(&ev, 0, sizeof(ev));
 	ev.att = att;
 	ev.policy = ver->name;
-	ev.rule = rule < 0 ? NULL : crs_rule_str(rs, rs->rules[rule].name);
+	ev.rule = j.rule < 0 ? NULL : crs_rule_str(rs, rs->rules[j.rule].name);
 	ev.program = program;
 	ev.type = op->dir == CRS_DIR_INBOUND ? CRS_RULE_NET_IN :
 					       CRS_RULE_NET_OUT;
-	ev.action = action;
-	ev.enforced = action == CRS_ACTION_DENY && mode == CRS_MODE_ACTIVE;
+	ev.action = j.action;
+	ev.enforced = ret == -EPERM;
 	ev.direction = op->dir;
-	crs_op_addr(op, addr);
+	j.op.hi = j.hi;
+	j.op.lo = j.lo;
+	crs_op_addr(&j.op, addr);
 	ev.addr = addr;
 	ev.port = op->port;
 	ev.protocol = op->protocol;
 	/* The socket's cgroup is its creator's (SPEC section 1). */
 	ev.cgrp = crs_sk_cgroup(sk);
-	if (op->dir == CRS_DIR_OUTBOUND) {
+	/* Netfilter may see a packet of the socket in softirq. */
+	if (op->dir == CRS_DIR_OUTBOUND && in_task()) {
 		ev.pid = task_tgid_nr(current);
 		ev.comm = current->comm;
 	} else {
@@ -658,8 +1013,6 @@ static noinline int crs_net_decide(struct crs_attach *att,
 		ev.comm = owner ? owner->comm : "";
 	}
 	crs_event_report(&ev);
-	if (ev.enforced)
-		ret = -EPERM;
 out:
 	if (buf)
 		put_cpu_ptr(crs_net_scratch);
@@ -743,12 +1096,15 @@ static __always_inline bool crs_net_prog_eq(const struct crs_net_key *c)
 /*
  * A covered socket's outbound operation, when no kept decision applied.
  * keep as for crs_net_decide(); its kind and what that kind needs are
- * filled in here. Caller holds rcu_read_lock_sched(): the attachment and
- * the policy version are freed after a grace period, which waits for it.
+ * filled in here. With a route, only CRS_NK_ANY is kept: a policy that
+ * decides nothing outbound decides no hop either. Caller holds
+ * rcu_read_lock_sched(): the attachment and the policy version are freed
+ * after a grace period, which waits for it.
  */
 static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
 			       const struct crs_net_op *op,
-			       struct crs_net_key *keep)
+			       struct crs_net_key *keep,
+			       const struct crs_net_route *route)
 {
 	const struct crs_policy_ver *ver =
 		rcu_dereference_sched(att->policy->ver);
@@ -786,30 +1142,53 @@ static int crs_net_out_covered(struct crs_attach *att, const struct sock *sk,
 		}
 	}
 	return crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk), op,
-			      keep);
+			      keep, route);
+}
+
+static int crs_net_nf_wait(void);
+
+/*
+ * An operation of a covered socket to op with route's hops
+ * (crs_net_routed()), decided on all of them; keep as for
+ * crs_net_out_covered(), which keeps nothing on a destination with a
+ * route. The netfilter hooks come first, once a covered socket may route
+ * at all: they decide what no socket hook sees (crs_net_nf_out()), so
+ * they must be in before its first packet. Caller holds
+ * rcu_read_lock_sched().
+ */
+static noinline int crs_net_out_route(struct crs_attach *att,
+				      const struct sock *sk,
+				      const struct crs_net_op *op,
+				      struct crs_net_key *keep,
+				      const struct crs_net_route *route)
+{
+	if (!READ_ONCE(crs_net_nf_on))
+		return crs_net_nf_wait();
+	return crs_net_out_covered(att, sk, op, keep, route);
 }
 
 /*
  * What crs_net_out() could not answer from the socket's slot; out of line,
  * so that a hit pays for none of its stack. With keep (task context, and
  * sa a destination crs_net_dest_of() takes), the decision is kept in the
- * slot with gen as crs_net_out() read it. Caller holds
- * rcu_read_lock_sched().
+ * slot with gen as crs_net_out() read it, unless msg or the socket's
+ * options add hops to it. Caller holds rcu_read_lock_sched().
  */
 static noinline int crs_net_out_slow(const struct sock *sk,
 				     const struct sockaddr *sa, int len,
-				     const struct crs_net_op *op, bool keep,
+				     const struct msghdr *msg, bool keep,
 				     unsigned long gen)
 {
+	struct crs_net_route route = { .sk = sk, .msg = msg };
 	struct crs_net_key k = { };
 	struct crs_attach *att;
-	struct crs_net_op sop;
+	struct crs_net_op op;
+	bool routed;
 
-	if (!op) {
-		if (!crs_sockaddr_op(sk, sa, len, &sop))
-			return 0;
-		op = &sop;
-	}
+	if (!crs_sockaddr_op(sk, sa, len, &op))
+		return 0;
+	route.v4 = crs_op_v4(&op);
+	routed = crs_sk_may_route(sk, msg) && crs_net_routed(&route);
 	if (keep && crs_net_dest_of(sa, len, &k.dest)) {
 		k.cookie = crs_sk_cookie(sk) ?: crs_sk_cookie_make(sk);
 		k.gen = gen;
@@ -822,48 +1201,92 @@ static noinline int crs_net_out_slow(const struct sock *sk,
 		}
 		return 0;
 	}
-	return crs_net_out_covered(att, sk, op, &k);
+	if (routed)
+		return crs_net_out_route(att, sk, &op, &k, &route);
+	return crs_net_out_covered(att, sk, &op, &k, NULL);
 }
 
 /*
  * An outbound operation of sk, a socket of a cgroup that may be covered
- * (crs_sk_maybe_covered()): to sa, or for a packet, where op says. From
- * task context the socket's slot is tried first: a hit costs a handful of
- * loads and compares, with no attachment lookup and nothing of the policy
- * read. The state's generation is read before anything that is decided
- * on, so that a kept decision is never newer than the generation it is
- * kept with.
+ * (crs_sk_maybe_covered()), to sa, with msg's control messages (or NULL).
+ * From task context the socket's slot is tried first: a hit costs a
+ * handful of loads and compares, with no attachment lookup and nothing of
+ * the policy read. A kept decision on a destination covers no route: an
+ * operation that may have one (crs_sk_may_route()) goes the slow way. The state's generation
+ * is read before anything that is decided on, so that a kept decision is
+ * never newer than the generation it is kept with.
  */
 static noinline notrace int crs_net_out(const struct sock *sk,
 					const struct sockaddr *sa, int len,
-					const struct crs_net_op *op)
+					const struct msghdr *msg)
 {
 	const struct crs_net_key *c;
 	unsigned long gen;
 	int ret = 0;
 
 	rcu_read_lock_sched();
-	if (op || !in_task()) {
-		ret = crs_net_out_slow(sk, sa, len, op, false, 0);
+	if (!in_task()) {
+		ret = crs_net_out_slow(sk, sa, len, msg, false, 0);
 		goto out;
 	}
 	gen = crs_state_read();
 	c = crs_net_slot(sk);
 	/* An empty slot's generation is 0, never the state's. */
 	if (c->cookie == crs_sk_cookie(sk) && c->gen == gen) {
+		/* Nothing outbound is decided for the socket, routed or not. */
 		if (c->kind == CRS_NK_ANY)
 			goto out;
-		if (crs_net_dest_eq(c, sa, len) &&
+		if (likely(!crs_sk_may_route(sk, msg)) &&
+		    crs_net_dest_eq(c, sa, len) &&
 		    (c->kind == CRS_NK_DEST || crs_net_prog_eq(c)))
 			goto out;
 	}
-	ret = crs_net_out_slow(sk, sa, len, NULL, true, gen);
+	ret = crs_net_out_slow(sk, sa, len, msg, true, gen);
 out:
 	rcu_read_unlock_sched();
 	return ret;
 }
 
-static int crs_net_nf_wait(void);
+/*
+ * A send without an address, by a socket that may route: to its peer,
+ * which connect() decided, so only the route's hops are. One that is not
+ * connected is refused by the kernel.
+ */
+static noinline int crs_net_out_peer(const struct sock *sk,
+				     const struct msghdr *msg)
+{
+	struct crs_net_route route = { .sk = sk, .msg = msg,
+				       .hops_only = true };
+	const struct inet_sock *inet = inet_sk(sk);
+	struct crs_net_key k = { };
+	struct crs_attach *att;
+	struct crs_net_op op;
+	int ret = 0;
+
+	if (sk->sk_family == AF_INET6) {
+		if (ipv6_addr_any(&sk->sk_v6_daddr))
+			return 0;
+		op.hi = crs_be64(&sk->sk_v6_daddr.s6_addr[0]);
+		op.lo = crs_be64(&sk->sk_v6_daddr.s6_addr[8]);
+	} else {
+		if (!inet->inet_daddr)
+			return 0;
+		op.hi = 0;
+		op.lo = 0xffff00000000ULL | be32_to_cpu(inet->inet_daddr);
+	}
+	op.protocol = crs_sk_protocol(sk);
+	op.port = crs_proto_ports(op.protocol) ?
+		  be16_to_cpu(inet->inet_dport) : 0;
+	op.dir = CRS_DIR_OUTBOUND;
+	route.v4 = crs_op_v4(&op);
+	rcu_read_lock_sched();
+	att = crs_net_routed(&route) ?
+	      crs_attach_lookup(crs_sk_cgroup(sk)) : NULL;
+	if (att)
+		ret = crs_net_out_route(att, sk, &op, &k, &route);
+	rcu_read_unlock_sched();
+	return ret;
+}
 
 /*
  * A covered raw socket that writes its own header, made before any
@@ -882,7 +1305,11 @@ static noinline int crs_net_hdrincl_unseen(const struct sock *sk)
 	return covered ? crs_net_nf_wait() : 0;
 }
 
-/* connect(), TCP and UDP and raw and ping sockets alike. */
+/*
+ * connect(), TCP and UDP and raw and ping sockets alike. A sticky source
+ * route is decided here too: a TCP SYN dropped later would make connect()
+ * time out instead of failing at once.
+ */
 notrace int crs_hk_socket_connect(struct socket *sock,
 				  struct sockaddr *addr, int addrlen)
 {
@@ -894,9 +1321,10 @@ notrace int crs_hk_socket_connect(struct socket *sock,
 /*
  * sendto, sendmsg, sendmmsg and io_uring sends with an address. A stream
  * socket ignores the address, but for TCP Fast Open, which connects to
- * it. A connected datagram socket sending without one was decided at
- * connect(). A raw socket writing its own header goes where the header
- * says: netfilter decides it (crs_net_nf_out()).
+ * it. A connected socket sending without one was decided at connect(),
+ * but for the hops of a source route set since or given with the message.
+ * A raw socket writing its own header goes where the header says:
+ * netfilter decides it (crs_net_nf_out()).
  */
 notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 				  int size)
@@ -906,10 +1334,12 @@ notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	struct sock *sk = sock->sk;
 	struct sockaddr_in6 own;
 
-	if (likely(!sa) || !crs_sk_inet(sk) || !crs_sk_maybe_covered(sk))
+	if (likely(!sa))
+		goto peer;
+	if (!crs_sk_inet(sk) || !crs_sk_maybe_covered(sk))
 		return 0;
 	if (sk->sk_type == SOCK_STREAM && !(msg->msg_flags & MSG_FASTOPEN))
-		return 0;
+		goto peer;
 	if (crs_sk_hdrincl(sk))
 		return READ_ONCE(crs_net_nf_on) ? 0 : crs_net_hdrincl_unseen(sk);
 	/*
@@ -920,13 +1350,19 @@ notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	 */
 	if (len >= (int)sizeof(sa->sa_family) && sa->sa_family == AF_UNSPEC) {
 		if (sk->sk_family == AF_INET6 && sk->sk_type != SOCK_RAW)
-			return 0;
+			goto peer;
 		len = min_t(int, len, sizeof(own));
 		memcpy(&own, sa, len);
 		own.sin6_family = sk->sk_family;
 		sa = (const struct sockaddr *)&own;
 	}
-	return crs_net_out(sk, sa, len, NULL);
+	return crs_net_out(sk, sa, len, msg);
+
+peer:
+	if (!crs_sk_inet(sk) || likely(!crs_sk_may_route(sk, msg)) ||
+	    !crs_sk_maybe_covered(sk) || crs_sk_hdrincl(sk))
+		return 0;
+	return crs_net_out_peer(sk, msg);
 }
 
 /* The peer of an arriving packet; the local port is the socket's. */
@@ -976,7 +1412,7 @@ static notrace int crs_net_in(const struct sock *sk,
 		goto out;
 	if (crs_skb_peer(sk, skb, protocol, &op))
 		ret = crs_net_decide(att, ver, att_mode, sk, crs_owner_find(sk),
-				     &op, NULL);
+				     &op, NULL, NULL);
 out:
 	rcu_read_unlock();
 	return ret;
@@ -1076,43 +1512,93 @@ notrace int crs_hk_sk_free(struct sock *sk)
 	return 0;
 }
 
-/* ---- netfilter: raw sockets that write their own IP header -------------- */
+/* ---- netfilter: own IP headers, and source routes ----------------------- */
 
-static unsigned int crs_net_nf_out(void *priv, struct sk_buff *skb,
-				   const struct nf_hook_state *state)
+/*
+ * A packet of a covered socket, from its header: the destination there and
+ * the route's hops after it. One the socket writes whole is decided as
+ * any operation is; a source route of another socket was decided at the
+ * socket hooks already, so only what they missed is reported here, as
+ * the packet is dropped.
+ */
+static noinline int crs_net_pkt(const struct sock *sk,
+				const struct sk_buff *skb, u8 pf, bool hdrincl)
 {
-	struct sock *sk = skb->sk;
+	struct crs_net_route route = { .skb = skb, .v4 = pf == NFPROTO_IPV4,
+				       .quiet = !hdrincl };
+	struct crs_net_key k = { };
+	struct crs_attach *att;
 	struct crs_net_op op;
 	__be16 ports[2], *pp;
-	unsigned int off;
+	__be16 frag = 0;
+	int off, ret = 0;
+	u8 nh;
 
-	/* Everything else was decided at the socket. */
-	if (likely(!sk || !sk_fullsock(sk) || sk->sk_type != SOCK_RAW) ||
-	    !crs_sk_hdrincl(sk) || !crs_sk_maybe_covered(sk))
-		return NF_ACCEPT;
-	if (state->pf == NFPROTO_IPV4) {
+	if (route.v4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
 		op.hi = 0;
 		op.lo = 0xffff00000000ULL | be32_to_cpu(iph->daddr);
 		op.protocol = iph->protocol;
 		off = skb_network_offset(skb) + iph->ihl * 4;
+		frag = iph->frag_off & htons(IP_OFFSET);
 	} else {
 		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
 		op.hi = crs_be64(&ip6h->daddr.s6_addr[0]);
 		op.lo = crs_be64(&ip6h->daddr.s6_addr[8]);
-		op.protocol = ip6h->nexthdr;
-		off = skb_network_offset(skb) + sizeof(*ip6h);
+		nh = ip6h->nexthdr;
+		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+				       sizeof(*ip6h), &nh, &frag);
+		op.protocol = nh;
 	}
 	op.port = 0;
-	if (crs_proto_ports(op.protocol)) {
+	if (crs_proto_ports(op.protocol) && off >= 0 && !frag) {
 		pp = skb_header_pointer(skb, off, sizeof(ports), ports);
 		if (pp)
 			op.port = be16_to_cpu(pp[1]);
 	}
 	op.dir = CRS_DIR_OUTBOUND;
-	return crs_net_out(sk, NULL, 0, &op) ? NF_DROP : NF_ACCEPT;
+	rcu_read_lock_sched();
+	att = crs_attach_lookup(crs_sk_cgroup(sk));
+	if (att)
+		ret = crs_net_out_covered(att, sk, &op, &k, &route);
+	rcu_read_unlock_sched();
+	return ret;
+}
+
+/* Whether a packet's header may carry a source route. */
+static __always_inline bool crs_skb_may_route(const struct sk_buff *skb,
+					      u8 pf)
+{
+	u8 nh;
+
+	if (pf == NFPROTO_IPV4)
+		return ip_hdr(skb)->ihl > 5;
+	/* A routing header comes after hop-by-hop and destination options. */
+	nh = ipv6_hdr(skb)->nexthdr;
+	return nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING ||
+	       nh == NEXTHDR_DEST;
+}
+
+/*
+ * Every packet a socket of any namespace sends, once the hooks are in: one
+ * without options, of a socket that does not write its own headers,
+ * leaves after a few loads.
+ */
+static unsigned int crs_net_nf_out(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct sock *sk = skb->sk;
+	bool hdrincl;
+
+	if (unlikely(!sk) || !sk_fullsock(sk))
+		return NF_ACCEPT;
+	hdrincl = sk->sk_type == SOCK_RAW && crs_sk_hdrincl(sk);
+	if ((likely(!hdrincl) && likely(!crs_skb_may_route(skb, state->pf))) ||
+	    !crs_sk_maybe_covered(sk))
+		return NF_ACCEPT;
+	return crs_net_pkt(sk, skb, state->pf, hdrincl) ? NF_DROP : NF_ACCEPT;
 }
 
 static const struct nf_hook_ops crs_net_nf_ops[] = {
@@ -1150,11 +1636,13 @@ static struct pernet_operations crs_net_pernet_ops = {
 
 /*
  * The netfilter hooks cost every packet of every namespace an indirect
- * call, and only raw sockets need them: they are registered when a covered
- * process first makes a raw socket, and from then on whenever the socket
- * hooks are in. Registering sleeps, which a handler must not: the socket()
- * fails with -ERESTARTNOINTR and TIF_NOTIFY_SIGNAL set, so that the kernel
- * restarts it on the way out, until the work below has registered them.
+ * call, and only raw sockets and source routes need them: they are
+ * registered when a covered process first makes a raw socket, or a covered
+ * socket first connects or sends with a source route, and from then on
+ * whenever the socket hooks are in. Registering sleeps, which a handler
+ * must not: the call fails with -ERESTARTNOINTR and TIF_NOTIFY_SIGNAL set,
+ * so that the kernel restarts it on the way out, until the work below has
+ * registered them.
  * A raw socket made before any covered process made one, by a process
  * covered only later, is not seen writing its own headers.
  */

@@ -10,14 +10,22 @@
  * arrived on the other side.
  *
  * Addresses: lo in the initial namespace (127.0.0.0/8, ::1); the veth pair
- * crsh (initial: 10.9.0.1, .3, .4 and fd00::1, ::3) - crsc (in C:
+ * crsh (initial: 10.9.0.1, .3, .4 and fd00::1, ::3, ::4) - crsc (in C:
  * 10.9.0.2, fd00::2).
+ *
+ * Where nothing can arrive (a packet with a source route is dropped by a
+ * host that does not route), a packet socket on the interface sees what
+ * left (tap(), tapped()).
  */
 #include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/io_uring.h>
 #include <linux/limits.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/udp.h>
 #include <poll.h>
 #include <sched.h>
@@ -95,7 +103,7 @@ static int net_up(void)
 	    sh("ip link set crsc netns %d", ns_holder) ||
 	    sh("echo 0 >/proc/sys/net/ipv6/conf/crsh/accept_dad") ||
 	    sh("ip addr add 10.9.0.1/24 dev crsh && ip addr add 10.9.0.3/24 dev crsh && ip addr add 10.9.0.4/24 dev crsh") ||
-	    sh("ip -6 addr add fd00::1/64 dev crsh && ip -6 addr add fd00::3/64 dev crsh") ||
+	    sh("ip -6 addr add fd00::1/64 dev crsh && ip -6 addr add fd00::3/64 dev crsh && ip -6 addr add fd00::4/64 dev crsh") ||
 	    sh("ip link set crsh up") ||
 	    sh("nsenter -t %d -n sh -c 'echo 0 >/proc/sys/net/ipv6/conf/crsc/accept_dad && "
 	       "ip addr add 10.9.0.2/24 dev crsc && ip -6 addr add fd00::2/64 dev crsc && "
@@ -1371,6 +1379,566 @@ TEST_F(lo, namespace_created_after_the_policy)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(EPERM, raw_udp(fd, "10.9.0.1", 53));
 	close(fd);
+}
+
+/* ---- source routes ------------------------------------------------------- */
+
+#ifndef IPV6_FLOWLABEL_MGR
+#define IPV6_FLOWLABEL_MGR	32
+#endif
+#ifndef IPV6_FLOWINFO_SEND
+#define IPV6_FLOWINFO_SEND	33
+#endif
+
+/* A packet socket that sees the IPv4 (or IPv6) packets on ifname. */
+static int tap(const char *ifname, bool v6)
+{
+	struct sockaddr_ll ll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(v6 ? ETH_P_IPV6 : ETH_P_IP),
+		.sll_ifindex = if_nametoindex(ifname),
+	};
+	int fd = socket(AF_PACKET, SOCK_DGRAM, ll.sll_protocol);
+
+	if (fd >= 0 && bind(fd, (void *)&ll, sizeof(ll))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Packets with destination addr in their IP header that fd saw so far
+ * (read), after a moment; a packet on lo is seen going and coming.
+ */
+static int tapped(int fd, const char *addr)
+{
+	unsigned char buf[2048], a[16];
+	bool v6 = strchr(addr, ':');
+	ssize_t len;
+	int n = 0;
+
+	inet_pton(v6 ? AF_INET6 : AF_INET, addr, a);
+	usleep(100000);
+	while ((len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0)
+		if (v6 ? len >= 40 && !memcmp(buf + 24, a, 16) :
+			 len >= 20 && !memcmp(buf + 16, a, 4))
+			n++;
+	return n;
+}
+
+/* IPv4 options: a loose source route through hop, as the sender writes it. */
+static void lsrr(uint8_t opt[8], const char *hop)
+{
+	opt[0] = IPOPT_NOP;
+	opt[1] = IPOPT_LSRR;
+	opt[2] = 7;
+	opt[3] = 4;
+	inet_pton(AF_INET, hop, opt + 4);
+}
+
+/* Sticky options on fd: a route through hop, or none (NULL). */
+static int set_lsrr(int fd, const char *hop)
+{
+	uint8_t opt[8];
+
+	if (!hop)
+		return setsockopt(fd, IPPROTO_IP, IP_OPTIONS, NULL, 0);
+	lsrr(opt, hop);
+	return setsockopt(fd, IPPROTO_IP, IP_OPTIONS, opt, sizeof(opt));
+}
+
+/* sendmsg() to addr:port with one control message: 0 or the errno. */
+static int sendmsg_cmsg(int fd, const char *addr, int port, int level,
+			int type, const void *data, size_t len)
+{
+	char cbuf[CMSG_SPACE(64)];
+	struct sockaddr_storage ss;
+	struct iovec iov = { "x", 1 };
+	struct msghdr m = { .msg_name = &ss, .msg_iov = &iov,
+			    .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = CMSG_SPACE(len) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	memset(cbuf, 0, sizeof(cbuf));
+	cm->cmsg_level = level;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(cm), data, len);
+	m.msg_namelen = mkaddr(&ss, addr, port);
+	return sendmsg(fd, &m, 0) == 1 ? 0 : errno;
+}
+
+/* A non-blocking connect: 0 once the SYN is out (EINPROGRESS), or errno. */
+static int connect_nb(int fd, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (!connect(fd, (void *)&ss, mkaddr(&ss, addr, port)))
+		return 0;
+	return errno == EINPROGRESS ? 0 : errno;
+}
+
+/*
+ * A segment routing header (type 4) to send through hop: the kernel sends
+ * to segments[segments_left], puts the destination in segments[0].
+ */
+struct srh {
+	uint8_t nexthdr, hdrlen, type, segments_left, first_segment, flags;
+	uint16_t tag;
+	struct in6_addr seg[2];
+};
+
+static void srh_via(struct srh *h, const char *hop, const char *last)
+{
+	memset(h, 0, sizeof(*h));
+	h->hdrlen = 4;
+	h->type = 4;
+	h->segments_left = 1;
+	h->first_segment = 1;
+	inet_pton(AF_INET6, hop, &h->seg[1]);
+	if (last)
+		inet_pton(AF_INET6, last, &h->seg[0]);
+}
+
+/* A type 2 routing header (Mobile IPv6): to addr, then the destination. */
+struct rt2 {
+	uint8_t nexthdr, hdrlen, type, segments_left;
+	uint32_t reserved;
+	struct in6_addr addr;
+};
+
+static void rt2_via(struct rt2 *h, const char *hop)
+{
+	memset(h, 0, sizeof(*h));
+	h->hdrlen = 2;
+	h->type = 2;
+	h->segments_left = 1;
+	inet_pton(AF_INET6, hop, &h->addr);
+}
+
+TEST_F(lo, sticky_source_route_through_a_denied_hop)
+{
+	int r = OWN(UDP4, .bind = "127.0.0.1", .port = 5353);
+	int t = tap("lo", false);
+	struct nev e;
+	int fd;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "hop", OUT, DENY, "127.0.0.3" }));
+	ATTACH();
+	fd = COVERED(UDP4);
+	ASSERT_LE(0, fd);
+	/* Allowed, and kept: a route set since must still be decided. */
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 5353));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 5353));
+	EXPECT_EQ(2, received(r));
+	ASSERT_EQ(0, set_lsrr(fd, "127.0.0.3"));
+	EXPECT_EQ(EPERM, do_sendto(fd, "127.0.0.1", 5353));
+	EXPECT_EQ(EPERM, do_sendmsg(fd, "127.0.0.1", 5353));
+	EXPECT_EQ(0, tapped(t, "127.0.0.3"));
+	last_event(&e);
+	EXPECT_EQ(2, e.seq);
+	EXPECT_TRUE(ev_addr_is(&e, "127.0.0.3"));
+	EXPECT_EQ(5353, e.port);
+	EXPECT_EQ(IPPROTO_UDP, e.protocol);
+	EXPECT_STREQ("hop", e.rule);
+	EXPECT_EQ(1, e.enforced);
+	/* Connected where it may go, its sends still go through the hop. */
+	ASSERT_EQ(0, set_lsrr(fd, NULL));
+	EXPECT_EQ(0, do_connect(fd, "127.0.0.1", 5353));
+	ASSERT_EQ(0, set_lsrr(fd, "127.0.0.3"));
+	EXPECT_EQ(-1, send(fd, "x", 1, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(0, tapped(t, "127.0.0.3"));
+	/* Without the route, the same sends go. */
+	ASSERT_EQ(0, set_lsrr(fd, NULL));
+	EXPECT_EQ(1, send(fd, "x", 1, 0));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 5353));
+	EXPECT_EQ(2, received(r));
+	close(fd);
+
+	/* Through an allowed hop, the packet leaves. */
+	fd = COVERED(UDP4);
+	ASSERT_EQ(0, set_lsrr(fd, "127.0.0.4"));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 5353));
+	EXPECT_LT(0, tapped(t, "127.0.0.4"));
+	close(fd);
+	EXPECT_EQ(3, nseq());
+	close(t);
+}
+
+TEST_F(lo, source_route_of_one_message_through_a_denied_hop)
+{
+	int t = tap("lo", false);
+	uint8_t opt[8];
+	struct nev e;
+	int fd;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "hop", OUT, DENY, "127.0.0.3" }));
+	ATTACH();
+	fd = COVERED(UDP4);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, do_sendmsg(fd, "127.0.0.1", 5353));
+	lsrr(opt, "127.0.0.3");
+	EXPECT_EQ(EPERM, sendmsg_cmsg(fd, "127.0.0.1", 5353, IPPROTO_IP,
+				      IP_RETOPTS, opt, sizeof(opt)));
+	EXPECT_EQ(0, tapped(t, "127.0.0.3"));
+	last_event(&e);
+	EXPECT_TRUE(ev_addr_is(&e, "127.0.0.3"));
+	lsrr(opt, "127.0.0.4");
+	EXPECT_EQ(0, sendmsg_cmsg(fd, "127.0.0.1", 5353, IPPROTO_IP,
+				  IP_RETOPTS, opt, sizeof(opt)));
+	EXPECT_LT(0, tapped(t, "127.0.0.4"));
+	EXPECT_EQ(1, nseq());
+	close(fd);
+	close(t);
+}
+
+/* Monitored hops are reported once per operation, the denied one first. */
+TEST_F(lo, source_route_denied_beats_monitored_and_monitor_reports)
+{
+	int t = tap("lo", false);
+	uint8_t opt[12] = { IPOPT_LSRR, 11, 4 };
+	struct nev e;
+	int fd;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE,
+			   { "mon", OUT, MONITOR, "127.0.0.4" },
+			   { "hop", OUT, DENY, "127.0.0.3" }));
+	ATTACH();
+	fd = COVERED(UDP4);
+	ASSERT_LE(0, fd);
+	/* 127.0.0.4 first, then 127.0.0.3. */
+	inet_pton(AF_INET, "127.0.0.4", opt + 3);
+	inet_pton(AF_INET, "127.0.0.3", opt + 7);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_IP, IP_OPTIONS, opt, sizeof(opt)));
+	EXPECT_EQ(EPERM, do_sendto(fd, "127.0.0.1", 5353));
+	last_event(&e);
+	EXPECT_EQ(1, e.seq);
+	EXPECT_STREQ("hop", e.rule);
+	EXPECT_TRUE(ev_addr_is(&e, "127.0.0.3"));
+	EXPECT_EQ(0, tapped(t, "127.0.0.4"));
+
+	ASSERT_EQ(0, set_lsrr(fd, "127.0.0.4"));
+	EXPECT_EQ(0, do_sendto(fd, "127.0.0.1", 5353));
+	last_event(&e);
+	EXPECT_EQ(2, e.seq);
+	EXPECT_STREQ("mon", e.rule);
+	EXPECT_EQ(CRS_ACTION_MONITOR, e.action);
+	EXPECT_TRUE(ev_addr_is(&e, "127.0.0.4"));
+	EXPECT_LT(0, tapped(t, "127.0.0.4"));
+	close(fd);
+	close(t);
+}
+
+TEST_F(lo, tcp_connect_through_a_denied_hop_fails_at_once)
+{
+	int l = OWN(TCP4, .bind = "127.0.0.1", .port = 8080, .listen = true);
+	int t = tap("lo", false);
+	struct nev e;
+	int fd;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "hop", OUT, DENY, "127.0.0.3" }));
+	ATTACH();
+	fd = COVERED(TCP4);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_lsrr(fd, "127.0.0.3"));
+	EXPECT_EQ(EPERM, connect_nb(fd, "127.0.0.1", 8080));
+	EXPECT_EQ(0, tapped(t, "127.0.0.3"));
+	EXPECT_EQ(0, pending(l));
+	last_event(&e);
+	EXPECT_TRUE(ev_addr_is(&e, "127.0.0.3"));
+	EXPECT_EQ(8080, e.port);
+	EXPECT_EQ(IPPROTO_TCP, e.protocol);
+	close(fd);
+
+	/* Through an allowed hop, the SYN leaves (and goes no further). */
+	fd = COVERED(TCP4);
+	ASSERT_EQ(0, set_lsrr(fd, "127.0.0.4"));
+	EXPECT_EQ(0, connect_nb(fd, "127.0.0.1", 8080));
+	EXPECT_LT(0, tapped(t, "127.0.0.4"));
+	close(fd);
+	close(t);
+}
+
+/*
+ * A route given to a connected TCP socket: its sends are refused, and
+ * once the kernel reroutes it (the routing cache flushed), the segments it
+ * sends by itself (acknowledgments) go to the first hop: netfilter drops
+ * them.
+ */
+static void tcp_routed_after_connect(struct __test_metadata *_metadata,
+				     int t, int port, const char *hop,
+				     bool denied)
+{
+	int l = OWN(TCP4, .bind = "127.0.0.1", .port = port, .listen = true);
+	int fd = COVERED(TCP4), a;
+	uint64_t before;
+
+	ASSERT_LE(0, l);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, do_connect(fd, "127.0.0.1", port));
+	a = accept(l, NULL, NULL);
+	ASSERT_LE(0, a);
+	ASSERT_EQ(0, set_lsrr(fd, hop));
+	if (denied) {
+		EXPECT_EQ(-1, send(fd, "x", 1, 0));
+		EXPECT_EQ(EPERM, errno);
+	}
+	before = nseq();
+	ASSERT_EQ(0, sh("echo 1 >/proc/sys/net/ipv4/route/flush"));
+	ASSERT_EQ(1, send(a, "y", 1, 0));
+	if (denied) {
+		EXPECT_EQ(0, tapped(t, hop));
+		EXPECT_LT(before, nseq());
+	} else {
+		EXPECT_LT(0, tapped(t, hop));
+	}
+	close(a);
+	close(fd);
+	close(l);
+}
+
+TEST_F(lo, tcp_segments_rerouted_through_a_denied_hop_are_dropped)
+{
+	int t = tap("lo", false);
+	struct nev e;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "hop", OUT, DENY, "127.0.0.3" }));
+	ATTACH();
+	tcp_routed_after_connect(_metadata, t, 8091, "127.0.0.3", true);
+	last_event(&e);
+	EXPECT_TRUE(ev_addr_is(&e, "127.0.0.3"));
+	EXPECT_EQ(1, e.enforced);
+	/* Through an allowed hop, they leave. */
+	tcp_routed_after_connect(_metadata, t, 8092, "127.0.0.4", false);
+	close(t);
+}
+
+/* A raw socket's own header with a source route: netfilter decides it. */
+static int raw_udp_lsrr(int fd, const char *dst, const char *hop)
+{
+	struct {
+		struct iphdr ip;
+		uint8_t opt[8];
+		struct udphdr udp;
+		char data[1];
+	} __attribute__((packed)) pkt;
+	struct sockaddr_storage ss;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.ip.version = 4;
+	pkt.ip.ihl = 7;
+	pkt.ip.ttl = 64;
+	pkt.ip.protocol = IPPROTO_UDP;
+	pkt.ip.tot_len = htons(sizeof(pkt));
+	inet_pton(AF_INET, "127.0.0.1", &pkt.ip.saddr);
+	inet_pton(AF_INET, dst, &pkt.ip.daddr);
+	lsrr(pkt.opt, hop);
+	pkt.udp.dest = htons(4000);
+	pkt.udp.source = htons(999);
+	pkt.udp.len = htons(sizeof(pkt.udp) + 1);
+	return sendto(fd, &pkt, sizeof(pkt), 0, (void *)&ss,
+		      mkaddr(&ss, dst, 0)) == sizeof(pkt) ? 0 : errno;
+}
+
+TEST_F(lo, own_header_with_a_source_route_through_a_denied_hop)
+{
+	int t = tap("lo", false);
+	struct nev e;
+	int fd;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "hop", OUT, DENY, "127.0.0.3" }));
+	ATTACH();
+	fd = COVERED(.family = AF_INET, .type = SOCK_RAW, .proto = IPPROTO_RAW);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EPERM, raw_udp_lsrr(fd, "127.0.0.5", "127.0.0.3"));
+	EXPECT_EQ(0, tapped(t, "127.0.0.5"));
+	last_event(&e);
+	EXPECT_TRUE(ev_addr_is(&e, "127.0.0.3"));
+	EXPECT_EQ(0, raw_udp_lsrr(fd, "127.0.0.5", "127.0.0.4"));
+	EXPECT_LT(0, tapped(t, "127.0.0.5"));
+	close(fd);
+	close(t);
+}
+
+TEST_F(veth, ipv6_routing_headers_through_a_denied_hop)
+{
+	int t = tap("crsh", true);
+	struct srh srh;
+	struct rt2 rt2;
+	struct nev e;
+	int fd;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "hop", OUT, DENY, "fd00::1" }));
+	ATTACH();
+
+	/* Sticky, a segment routing header: sends and connects. */
+	fd = COVERED_NS(UDP6);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, do_sendto(fd, "fd00::3", 53));
+	srh_via(&srh, "fd00::1", NULL);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, &srh,
+				sizeof(srh)));
+	EXPECT_EQ(EPERM, do_sendto(fd, "fd00::3", 53));
+	EXPECT_EQ(EPERM, do_connect(fd, "fd00::3", 53));
+	last_event(&e);
+	EXPECT_TRUE(ev_addr_is(&e, "fd00::1"));
+	EXPECT_EQ(53, e.port);
+	close(fd);
+	fd = COVERED_NS(TCP6);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, &srh,
+				sizeof(srh)));
+	EXPECT_EQ(EPERM, connect_nb(fd, "fd00::3", 80));
+	close(fd);
+
+	/* One message's, a type 2 header. */
+	fd = COVERED_NS(UDP6);
+	rt2_via(&rt2, "fd00::1");
+	EXPECT_EQ(EPERM, sendmsg_cmsg(fd, "fd00::3", 53, IPPROTO_IPV6,
+				      IPV6_RTHDR, &rt2, sizeof(rt2)));
+	close(fd);
+	EXPECT_EQ(0, tapped(t, "fd00::1"));
+
+	/* Through an allowed hop, the packets leave. */
+	fd = COVERED_NS(UDP6);
+	srh_via(&srh, "fd00::4", NULL);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, &srh,
+				sizeof(srh)));
+	EXPECT_EQ(0, do_sendto(fd, "fd00::3", 53));
+	rt2_via(&rt2, "fd00::4");
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, NULL, 0));
+	EXPECT_EQ(0, sendmsg_cmsg(fd, "fd00::3", 53, IPPROTO_IPV6,
+				  IPV6_RTHDR, &rt2, sizeof(rt2)));
+	EXPECT_EQ(2, tapped(t, "fd00::4"));
+	close(fd);
+	close(t);
+}
+
+/* The options of a flow label the socket holds: a type 2 header. */
+static int flowlabel_via(int fd, uint32_t label, const char *dst,
+			 const char *hop)
+{
+	struct {
+		struct in6_addr flr_dst;
+		uint32_t flr_label;
+		uint8_t flr_action, flr_share;
+		uint16_t flr_flags, flr_expires, flr_linger;
+		uint32_t pad;
+		char cmsg[CMSG_SPACE(sizeof(struct rt2))];
+	} req;
+	struct cmsghdr *cm = (struct cmsghdr *)req.cmsg;
+	int one = 1;
+
+	memset(&req, 0, sizeof(req));
+	inet_pton(AF_INET6, dst, &req.flr_dst);
+	req.flr_label = htonl(label);
+	req.flr_action = 0;		/* IPV6_FL_A_GET */
+	req.flr_share = 1;		/* IPV6_FL_S_EXCL */
+	req.flr_flags = 3;		/* IPV6_FL_F_CREATE | IPV6_FL_F_EXCL */
+	cm->cmsg_level = IPPROTO_IPV6;
+	cm->cmsg_type = IPV6_RTHDR;
+	cm->cmsg_len = CMSG_LEN(sizeof(struct rt2));
+	rt2_via((struct rt2 *)CMSG_DATA(cm), hop);
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &req, sizeof(req)))
+		return errno;
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, &one,
+			  sizeof(one)) ? errno : 0;
+}
+
+static int sendto_label(int fd, const char *addr, int port, uint32_t label)
+{
+	struct sockaddr_in6 s6;
+
+	mkaddr((void *)&s6, addr, port);
+	s6.sin6_flowinfo = htonl(label);
+	return sendto(fd, "x", 1, 0, (void *)&s6, sizeof(s6)) == 1 ? 0 : errno;
+}
+
+TEST_F(veth, flow_label_routing_through_a_denied_hop)
+{
+	int t = tap("crsh", true);
+	int fd;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "hop", OUT, DENY, "fd00::1" }));
+	ATTACH();
+	fd = COVERED_NS(UDP6);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, flowlabel_via(fd, 0x12345, "fd00::3", "fd00::1"));
+	EXPECT_EQ(EPERM, sendto_label(fd, "fd00::3", 53, 0x12345));
+	EXPECT_EQ(0, tapped(t, "fd00::1"));
+	close(fd);
+	fd = COVERED_NS(UDP6);
+	ASSERT_EQ(0, flowlabel_via(fd, 0x12346, "fd00::3", "fd00::4"));
+	EXPECT_EQ(0, sendto_label(fd, "fd00::3", 53, 0x12346));
+	EXPECT_LT(0, tapped(t, "fd00::4"));
+	close(fd);
+	close(t);
+}
+
+/*
+ * A raw socket's own IPv6 header and segment routing header, to fd00::3
+ * and then hop: netfilter decides it.
+ */
+static int raw6_srh(int fd, const char *hop)
+{
+	struct {
+		struct ip6_hdr ip6;
+		struct srh srh;
+		struct udphdr udp;
+		char data[1];
+	} pkt;
+	const size_t len = offsetof(typeof(pkt), data) + 1;
+	struct sockaddr_storage ss;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.ip6.ip6_vfc = 0x60;
+	pkt.ip6.ip6_plen = htons(len - sizeof(pkt.ip6));
+	pkt.ip6.ip6_nxt = IPPROTO_ROUTING;
+	pkt.ip6.ip6_hlim = 64;
+	inet_pton(AF_INET6, "fd00::2", &pkt.ip6.ip6_src);
+	inet_pton(AF_INET6, "fd00::3", &pkt.ip6.ip6_dst);
+	srh_via(&pkt.srh, "fd00::3", hop);
+	pkt.srh.nexthdr = IPPROTO_UDP;
+	pkt.udp.dest = htons(53);
+	pkt.udp.source = htons(999);
+	pkt.udp.len = htons(sizeof(pkt.udp) + 1);
+	return sendto(fd, &pkt, len, 0, (void *)&ss,
+		      mkaddr(&ss, "fd00::3", 0)) == (ssize_t)len ? 0 : errno;
+}
+
+TEST_F(veth, own_ipv6_header_with_a_routing_header_through_a_denied_hop)
+{
+	int t = tap("crsh", true);
+	struct nev e;
+	int fd;
+
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "hop", OUT, DENY, "fd00::1" }));
+	ATTACH();
+	fd = COVERED_NS(.family = AF_INET6, .type = SOCK_RAW,
+			.proto = IPPROTO_RAW);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(EPERM, raw6_srh(fd, "fd00::1"));
+	EXPECT_EQ(0, tapped(t, "fd00::3"));
+	last_event(&e);
+	EXPECT_TRUE(ev_addr_is(&e, "fd00::1"));
+	EXPECT_EQ(53, e.port);
+	EXPECT_EQ(IPPROTO_UDP, e.protocol);
+	EXPECT_EQ(0, raw6_srh(fd, "fd00::4"));
+	EXPECT_LT(0, tapped(t, "fd00::3"));
+	close(fd);
+	close(t);
 }
 
 TEST_HARNESS_MAIN
