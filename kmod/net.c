@@ -25,7 +25,9 @@
  *   from a timer): a packet of a covered socket that carries one is
  *   decided on its header's destination and the hops still to come, and
  *   dropped, with an event, if that is denied. It is registered before a
- *   covered socket's first operation with a route.
+ *   covered socket is given a route (security_socket_setsockopt(), before
+ *   the kernel reads the option), or uses one it held before it was
+ *   covered.
  * - Inbound TCP: security_inet_conn_request(), where the listener decides
  *   on a SYN (syncookies too): a refusal drops the SYN, so no connection is
  *   ever established and accept() never sees it.
@@ -1212,9 +1214,9 @@ static noinline int crs_net_out_slow(const struct sock *sk,
  * From task context the socket's slot is tried first: a hit costs a
  * handful of loads and compares, with no attachment lookup and nothing of
  * the policy read. A kept decision on a destination covers no route: an
- * operation that may have one (crs_sk_may_route()) goes the slow way. The state's generation
- * is read before anything that is decided on, so that a kept decision is
- * never newer than the generation it is kept with.
+ * operation that may have one (crs_sk_may_route()) goes the slow way. The
+ * state's generation is read before anything that is decided on, so that
+ * a kept decision is never newer than the generation it is kept with.
  */
 static noinline notrace int crs_net_out(const struct sock *sk,
 					const struct sockaddr *sa, int len,
@@ -1289,11 +1291,12 @@ static noinline int crs_net_out_peer(const struct sock *sk,
 }
 
 /*
- * A covered raw socket that writes its own header, made before any
- * covered raw socket made the netfilter hooks come: they decide its
- * packets, so its sends wait for them (fail closed).
+ * A socket whose packets the netfilter hooks must decide, when they are
+ * not in: if it is covered, the call waits for them (fail closed). A raw
+ * socket that writes its own header, made before any covered raw socket
+ * made them come; one being given a source route.
  */
-static noinline int crs_net_hdrincl_unseen(const struct sock *sk)
+static noinline int crs_net_nf_covered(const struct sock *sk)
 {
 	bool covered;
 
@@ -1341,7 +1344,7 @@ notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	if (sk->sk_type == SOCK_STREAM && !(msg->msg_flags & MSG_FASTOPEN))
 		goto peer;
 	if (crs_sk_hdrincl(sk))
-		return READ_ONCE(crs_net_nf_on) ? 0 : crs_net_hdrincl_unseen(sk);
+		return READ_ONCE(crs_net_nf_on) ? 0 : crs_net_nf_covered(sk);
 	/*
 	 * IPv4 datagram and raw sockets, and IPv6 raw ones, send to an
 	 * AF_UNSPEC address as to one of their own family (udp_sendmsg(),
@@ -1363,6 +1366,32 @@ peer:
 	    !crs_sk_maybe_covered(sk) || crs_sk_hdrincl(sk))
 		return 0;
 	return crs_net_out_peer(sk, msg);
+}
+
+/*
+ * setsockopt() of an option that can give a socket a source route, before
+ * the kernel reads its value: on a covered socket, the netfilter hooks
+ * come first. The socket hooks see a route at the next connect or send
+ * only, and another thread can set one between their check and the
+ * kernel's use of it; a TCP socket given one after connect() may send
+ * nothing more and still have its segments rerouted (crs_net_nf_out()).
+ * With the hooks in before any covered socket holds a route, netfilter
+ * sees every packet that carries one.
+ */
+notrace int crs_hk_socket_setsockopt(struct socket *sock, int level,
+				     int optname)
+{
+	struct sock *sk = sock->sk;
+
+	if (level == SOL_IP ? optname != IP_OPTIONS :
+	    level != SOL_IPV6 || (optname != IPV6_RTHDR &&
+				  optname != IPV6_2292PKTOPTIONS &&
+				  optname != IPV6_FLOWLABEL_MGR))
+		return 0;
+	if (READ_ONCE(crs_net_nf_on) || !crs_sk_inet(sk) ||
+	    !crs_sk_maybe_covered(sk))
+		return 0;
+	return crs_net_nf_covered(sk);
 }
 
 /* The peer of an arriving packet; the local port is the socket's. */
@@ -1594,7 +1623,7 @@ static unsigned int crs_net_nf_out(void *priv, struct sk_buff *skb,
 
 	if (unlikely(!sk) || !sk_fullsock(sk))
 		return NF_ACCEPT;
-	hdrincl = sk->sk_type == SOCK_RAW && crs_sk_hdrincl(sk);
+	hdrincl = crs_sk_hdrincl(sk);
 	if ((likely(!hdrincl) && likely(!crs_skb_may_route(skb, state->pf))) ||
 	    !crs_sk_maybe_covered(sk))
 		return NF_ACCEPT;
@@ -1637,14 +1666,14 @@ static struct pernet_operations crs_net_pernet_ops = {
 /*
  * The netfilter hooks cost every packet of every namespace an indirect
  * call, and only raw sockets and source routes need them: they are
- * registered when a covered process first makes a raw socket, or a covered
- * socket first connects or sends with a source route, and from then on
- * whenever the socket hooks are in. Registering sleeps, which a handler
- * must not: the call fails with -ERESTARTNOINTR and TIF_NOTIFY_SIGNAL set,
- * so that the kernel restarts it on the way out, until the work below has
- * registered them.
- * A raw socket made before any covered process made one, by a process
- * covered only later, is not seen writing its own headers.
+ * registered when a covered process first makes a raw socket or gives a
+ * socket a source route, or a covered socket first connects or sends with
+ * one, and from then on whenever the socket hooks are in. Registering
+ * sleeps, which a handler must not: the call fails with -ERESTARTNOINTR
+ * and TIF_NOTIFY_SIGNAL set, so that the kernel restarts it on the way
+ * out, until the work below has registered them.
+ * A raw socket made before its cgroup was covered waits for them at its
+ * first send (crs_net_nf_covered()).
  */
 static bool crs_net_nf_wanted;		/* crs_lock */
 
@@ -1707,6 +1736,7 @@ CRS_NET_HOOK(socket_post_create);
 CRS_NET_HOOK(sk_free);
 CRS_NET_HOOK(socket_connect);
 CRS_NET_HOOK(socket_sendmsg);
+CRS_NET_HOOK(socket_setsockopt);
 CRS_NET_HOOK(inet_conn_request);
 CRS_NET_HOOK(sock_rcv_skb);
 
@@ -1716,6 +1746,7 @@ static struct crs_hook *const crs_net_hooks[] = {
 	&crs_hook_socket_post_create,
 	&crs_hook_socket_connect,
 	&crs_hook_socket_sendmsg,
+	&crs_hook_socket_setsockopt,
 	&crs_hook_inet_conn_request,
 	&crs_hook_sock_rcv_skb,
 };

@@ -17,6 +17,7 @@ struct socket;
 int crs_hk_socket_connect(struct socket *sock, struct sockaddr *addr,
 			  int addrlen);
 int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size);
+int crs_hk_socket_setsockopt(struct socket *sock, int level, int optname);
 int crs_hk_inet_conn_request(const struct sock *sk, struct sk_buff *skb,
 			     struct request_sock *req);
 int crs_hk_sock_rcv_skb(struct sock *sk, struct sk_buff *skb);
@@ -26,6 +27,7 @@ int crs_hk_sk_free(struct sock *sk);
 
 void crs_tramp_socket_connect(void);
 void crs_tramp_socket_sendmsg(void);
+void crs_tramp_socket_setsockopt(void);
 void crs_tramp_inet_conn_request(void);
 void crs_tramp_sock_rcv_skb(void);
 void crs_tramp_socket_post_create(void);

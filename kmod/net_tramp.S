@@ -57,6 +57,7 @@ SYM_FUNC_END(\name)
 
 CRS_TRAMP_N crs_tramp_socket_connect, crs_hk_socket_connect, 3
 CRS_TRAMP_N crs_tramp_socket_sendmsg, crs_hk_socket_sendmsg, 3
+CRS_TRAMP_N crs_tramp_socket_setsockopt, crs_hk_socket_setsockopt, 3
 CRS_TRAMP_N crs_tramp_inet_conn_request, crs_hk_inet_conn_request, 3
 CRS_TRAMP_N crs_tramp_sock_rcv_skb, crs_hk_sock_rcv_skb, 2
 CRS_TRAMP_N crs_tramp_socket_post_create, crs_hk_socket_post_create, 5
