@@ -20,6 +20,7 @@
 
 #include "kselftest_harness.h"
 #include "crs_policy_util.h"
+#include "net_util.h"
 
 #define CG	"crsr"
 #define POL	"route"
@@ -33,37 +34,6 @@ static struct sockaddr_in lo_addr(const char *addr, int port)
 	return sin;
 }
 
-/* A packet socket that sees the IPv4 packets on lo. */
-static int tap_lo(void)
-{
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET,
-				  .sll_protocol = htons(ETH_P_IP),
-				  .sll_ifindex = if_nametoindex("lo") };
-	int fd = socket(AF_PACKET, SOCK_DGRAM, ll.sll_protocol);
-
-	if (fd >= 0 && bind(fd, (void *)&ll, sizeof(ll))) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-/* Packets to addr that fd saw (read), after a moment. */
-static int tapped(int fd, const char *addr)
-{
-	unsigned char buf[2048];
-	struct in_addr a;
-	ssize_t len;
-	int n = 0;
-
-	inet_pton(AF_INET, addr, &a);
-	usleep(200000);
-	while ((len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0)
-		if (len >= 20 && !memcmp(buf + 16, &a, 4))
-			n++;
-	return n;
-}
-
 /*
  * A child in CG whose TCP socket connects to 127.0.0.1:port and is then
  * given a loose source route through hop; it holds the socket until it is
@@ -72,12 +42,12 @@ static int tapped(int fd, const char *addr)
 static pid_t routed_child(int port, const char *hop)
 {
 	struct sockaddr_in sin = lo_addr("127.0.0.1", port);
-	uint8_t opt[8] = { IPOPT_NOP, IPOPT_LSRR, 7, 4 };
+	uint8_t opt[8];
 	int p[2], fd;
 	pid_t pid;
 	char c;
 
-	inet_pton(AF_INET, hop, opt + 4);
+	lsrr(opt, hop);
 	if (pipe(p))
 		return -1;
 	pid = fork();
@@ -107,7 +77,7 @@ static int rerouted(struct __test_metadata *_metadata, int port,
 		    const char *hop)
 {
 	struct sockaddr_in sin = lo_addr("127.0.0.1", port);
-	int l = socket(AF_INET, SOCK_STREAM, 0), t = tap_lo(), a, one = 1, n;
+	int l = socket(AF_INET, SOCK_STREAM, 0), t = tap("lo", false), a, one = 1, n;
 	pid_t child;
 
 	ASSERT_LE(0, l);

@@ -37,6 +37,7 @@
 
 #include "kselftest_harness.h"
 #include "crs_policy_util.h"
+#include "net_util.h"
 
 #define CG	"crsn"
 #define POL	"net"
@@ -667,7 +668,7 @@ FIXTURE_TEARDOWN(veth)
 
 /* ---- outbound ------------------------------------------------------------ */
 
-static int raw_udp(int fd, const char *dst, int port);
+static int raw_udp(int fd, const char *dst, int port, const char *hop);
 
 /*
  * First in the file: no covered raw socket was made yet in this load of
@@ -682,7 +683,7 @@ TEST_F(lo, own_headers_of_a_raw_socket_made_before_the_policy)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE, { "all", OUT, DENY, "127.0.0.3" }));
 	ATTACH();
-	EXPECT_EQ(EPERM, raw_udp(fd, "127.0.0.3", 4000));
+	EXPECT_EQ(EPERM, raw_udp(fd, "127.0.0.3", 4000, NULL));
 	EXPECT_EQ(0, received(r));
 	close(fd);
 }
@@ -1151,29 +1152,34 @@ TEST_F(lo, default_network_deny)
 
 /* ---- raw sockets ---------------------------------------------------------- */
 
-static int raw_udp(int fd, const char *dst, int port)
+/*
+ * A UDP datagram to dst:port in an IPv4 header of the caller's own, through
+ * hop (a loose source route in the header's options) unless NULL. 0 or
+ * the errno.
+ */
+static int raw_udp(int fd, const char *dst, int port, const char *hop)
 {
-	struct {
-		struct iphdr ip;
-		struct udphdr udp;
-		char data[1];
-	} __attribute__((packed)) pkt;
+	int olen = hop ? 8 : 0, len = 20 + olen + 8 + 1;
+	unsigned char pkt[20 + 8 + 8 + 1] = { 0 };
+	struct udphdr *udp = (void *)(pkt + 20 + olen);
+	struct iphdr *ip = (void *)pkt;
 	struct sockaddr_storage ss;
 
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.ip.version = 4;
-	pkt.ip.ihl = 5;
-	pkt.ip.ttl = 64;
-	pkt.ip.protocol = IPPROTO_UDP;
-	pkt.ip.tot_len = htons(sizeof(pkt));
-	inet_pton(AF_INET, "127.0.0.1", &pkt.ip.saddr);
-	inet_pton(AF_INET, dst, &pkt.ip.daddr);
-	pkt.udp.dest = htons(port);
-	pkt.udp.source = htons(999);
-	pkt.udp.len = htons(sizeof(pkt.udp) + 1);
+	ip->version = 4;
+	ip->ihl = 5 + olen / 4;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(len);
+	inet_pton(AF_INET, "127.0.0.1", &ip->saddr);
+	inet_pton(AF_INET, dst, &ip->daddr);
+	if (hop)
+		lsrr(pkt + 20, hop);
+	udp->dest = htons(port);
+	udp->source = htons(999);
+	udp->len = htons(8 + 1);
 	/* The header's destination, not this one, is where it goes. */
-	return sendto(fd, &pkt, sizeof(pkt), 0, (void *)&ss,
-		      mkaddr(&ss, "127.0.0.9", 0)) == sizeof(pkt) ? 0 : errno;
+	return sendto(fd, pkt, len, 0, (void *)&ss,
+		      mkaddr(&ss, "127.0.0.9", 0)) == len ? 0 : errno;
 }
 
 TEST_F(lo, any_protocol_covers_raw_icmp_and_own_headers)
@@ -1197,10 +1203,10 @@ TEST_F(lo, any_protocol_covers_raw_icmp_and_own_headers)
 
 	fd = COVERED(.family = AF_INET, .type = SOCK_RAW, .proto = IPPROTO_RAW);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EPERM, raw_udp(fd, "127.0.0.3", 4000));
-	EXPECT_EQ(EPERM, raw_udp(fd, "127.0.0.6", 4000));
+	EXPECT_EQ(EPERM, raw_udp(fd, "127.0.0.3", 4000, NULL));
+	EXPECT_EQ(EPERM, raw_udp(fd, "127.0.0.6", 4000, NULL));
 	EXPECT_EQ(0, received(r3));
-	EXPECT_EQ(0, raw_udp(fd, "127.0.0.5", 4000));
+	EXPECT_EQ(0, raw_udp(fd, "127.0.0.5", 4000, NULL));
 	EXPECT_EQ(1, received(r));
 	close(fd);
 }
@@ -1377,7 +1383,7 @@ TEST_F(lo, namespace_created_after_the_policy)
 	fd = COVERED_NS(.family = AF_INET, .type = SOCK_RAW,
 			.proto = IPPROTO_RAW);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EPERM, raw_udp(fd, "10.9.0.1", 53));
+	EXPECT_EQ(EPERM, raw_udp(fd, "10.9.0.1", 53, NULL));
 	close(fd);
 }
 
@@ -1389,53 +1395,6 @@ TEST_F(lo, namespace_created_after_the_policy)
 #ifndef IPV6_FLOWINFO_SEND
 #define IPV6_FLOWINFO_SEND	33
 #endif
-
-/* A packet socket that sees the IPv4 (or IPv6) packets on ifname. */
-static int tap(const char *ifname, bool v6)
-{
-	struct sockaddr_ll ll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(v6 ? ETH_P_IPV6 : ETH_P_IP),
-		.sll_ifindex = if_nametoindex(ifname),
-	};
-	int fd = socket(AF_PACKET, SOCK_DGRAM, ll.sll_protocol);
-
-	if (fd >= 0 && bind(fd, (void *)&ll, sizeof(ll))) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-/*
- * Packets with destination addr in their IP header that fd saw so far
- * (read), after a moment; a packet on lo is seen going and coming.
- */
-static int tapped(int fd, const char *addr)
-{
-	unsigned char buf[2048], a[16];
-	bool v6 = strchr(addr, ':');
-	ssize_t len;
-	int n = 0;
-
-	inet_pton(v6 ? AF_INET6 : AF_INET, addr, a);
-	usleep(100000);
-	while ((len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0)
-		if (v6 ? len >= 40 && !memcmp(buf + 24, a, 16) :
-			 len >= 20 && !memcmp(buf + 16, a, 4))
-			n++;
-	return n;
-}
-
-/* IPv4 options: a loose source route through hop, as the sender writes it. */
-static void lsrr(uint8_t opt[8], const char *hop)
-{
-	opt[0] = IPOPT_NOP;
-	opt[1] = IPOPT_LSRR;
-	opt[2] = 7;
-	opt[3] = 4;
-	inet_pton(AF_INET, hop, opt + 4);
-}
 
 /* Sticky options on fd: a route through hop, or none (NULL). */
 static int set_lsrr(int fd, const char *hop)
@@ -1721,33 +1680,6 @@ TEST_F(lo, tcp_segments_rerouted_through_a_denied_hop_are_dropped)
 	close(t);
 }
 
-/* A raw socket's own header with a source route: netfilter decides it. */
-static int raw_udp_lsrr(int fd, const char *dst, const char *hop)
-{
-	struct {
-		struct iphdr ip;
-		uint8_t opt[8];
-		struct udphdr udp;
-		char data[1];
-	} __attribute__((packed)) pkt;
-	struct sockaddr_storage ss;
-
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.ip.version = 4;
-	pkt.ip.ihl = 7;
-	pkt.ip.ttl = 64;
-	pkt.ip.protocol = IPPROTO_UDP;
-	pkt.ip.tot_len = htons(sizeof(pkt));
-	inet_pton(AF_INET, "127.0.0.1", &pkt.ip.saddr);
-	inet_pton(AF_INET, dst, &pkt.ip.daddr);
-	lsrr(pkt.opt, hop);
-	pkt.udp.dest = htons(4000);
-	pkt.udp.source = htons(999);
-	pkt.udp.len = htons(sizeof(pkt.udp) + 1);
-	return sendto(fd, &pkt, sizeof(pkt), 0, (void *)&ss,
-		      mkaddr(&ss, dst, 0)) == sizeof(pkt) ? 0 : errno;
-}
-
 TEST_F(lo, own_header_with_a_source_route_through_a_denied_hop)
 {
 	int t = tap("lo", false);
@@ -1759,11 +1691,11 @@ TEST_F(lo, own_header_with_a_source_route_through_a_denied_hop)
 	ATTACH();
 	fd = COVERED(.family = AF_INET, .type = SOCK_RAW, .proto = IPPROTO_RAW);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EPERM, raw_udp_lsrr(fd, "127.0.0.5", "127.0.0.3"));
+	EXPECT_EQ(EPERM, raw_udp(fd, "127.0.0.5", 4000, "127.0.0.3"));
 	EXPECT_EQ(0, tapped(t, "127.0.0.5"));
 	last_event(&e);
 	EXPECT_TRUE(ev_addr_is(&e, "127.0.0.3"));
-	EXPECT_EQ(0, raw_udp_lsrr(fd, "127.0.0.5", "127.0.0.4"));
+	EXPECT_EQ(0, raw_udp(fd, "127.0.0.5", 4000, "127.0.0.4"));
 	EXPECT_LT(0, tapped(t, "127.0.0.5"));
 	close(fd);
 	close(t);
