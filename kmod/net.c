@@ -15,8 +15,10 @@
  *   a destination, so a denial is EPERM at once there too; the kept
  *   decisions never answer an operation that may route.
  * - A raw socket writing its own IP header (IP_HDRINCL, IPPROTO_RAW) sends
- *   to the address in that header, which the socket hooks do not see: a
- *   netfilter LOCAL_OUT hook decides it, registered in every namespace,
+ *   to the address in that header, which the socket hooks do not see, and
+ *   a raw socket of a protocol with ports (IPPROTO_UDP, ...) to the port
+ *   in the transport header it writes, not the sockaddr's: a netfilter
+ *   LOCAL_OUT hook decides their packets, registered in every namespace,
  *   present and future, through register_pernet_subsys(), once a covered
  *   process has made a raw socket (crs_net_nf_wait()). NF_DROP there makes
  *   the sendmsg() fail with EPERM, before the packet leaves. The same hook
@@ -551,6 +553,19 @@ static bool crs_sk_hdrincl(const struct sock *sk)
 #else
 	return sk->sk_type == SOCK_RAW && inet_sk(sk)->hdrincl;
 #endif
+}
+
+/*
+ * Whether sk's packets carry, where a decision reads it, a header its
+ * process wrote: the IP header (IP_HDRINCL), or the transport header of a
+ * raw socket of a protocol with ports, whose port is the one in that
+ * header (the kernel ignores the sockaddr's). Netfilter decides them, on
+ * the packet (crs_net_nf_out()).
+ */
+static bool crs_sk_own_header(const struct sock *sk)
+{
+	return sk->sk_type == SOCK_RAW &&
+	       (crs_sk_hdrincl(sk) || crs_proto_ports(sk->sk_protocol));
 }
 
 /*
@@ -1326,8 +1341,9 @@ notrace int crs_hk_socket_connect(struct socket *sock,
  * socket ignores the address, but for TCP Fast Open, which connects to
  * it. A connected socket sending without one was decided at connect(),
  * but for the hops of a source route set since or given with the message.
- * A raw socket writing its own header goes where the header says:
- * netfilter decides it (crs_net_nf_out()).
+ * A raw socket writing its own IP header, or the transport header of a
+ * protocol with ports, goes where the header says: netfilter decides it
+ * (crs_net_nf_out(), crs_sk_own_header()).
  */
 notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 				  int size)
@@ -1343,7 +1359,7 @@ notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 		return 0;
 	if (sk->sk_type == SOCK_STREAM && !(msg->msg_flags & MSG_FASTOPEN))
 		goto peer;
-	if (crs_sk_hdrincl(sk))
+	if (crs_sk_own_header(sk))
 		return READ_ONCE(crs_net_nf_on) ? 0 : crs_net_nf_covered(sk);
 	/*
 	 * IPv4 datagram and raw sockets, and IPv6 raw ones, send to an
@@ -1363,7 +1379,7 @@ notrace int crs_hk_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 
 peer:
 	if (!crs_sk_inet(sk) || likely(!crs_sk_may_route(sk, msg)) ||
-	    !crs_sk_maybe_covered(sk) || crs_sk_hdrincl(sk))
+	    !crs_sk_maybe_covered(sk) || crs_sk_own_header(sk))
 		return 0;
 	return crs_net_out_peer(sk, msg);
 }
@@ -1541,20 +1557,20 @@ notrace int crs_hk_sk_free(struct sock *sk)
 	return 0;
 }
 
-/* ---- netfilter: own IP headers, and source routes ----------------------- */
+/* ---- netfilter: own headers, and source routes -------------------------- */
 
 /*
  * A packet of a covered socket, from its header: the destination there and
- * the route's hops after it. One the socket writes whole is decided as
- * any operation is; a source route of another socket was decided at the
- * socket hooks already, so only what they missed is reported here, as
- * the packet is dropped.
+ * the route's hops after it. One whose header its process wrote
+ * (crs_sk_own_header()) is decided as any operation is; a source route of
+ * another socket was decided at the socket hooks already, so only what
+ * they missed is reported here, as the packet is dropped.
  */
 static noinline int crs_net_pkt(const struct sock *sk,
-				const struct sk_buff *skb, u8 pf, bool hdrincl)
+				const struct sk_buff *skb, u8 pf, bool own)
 {
 	struct crs_net_route route = { .skb = skb, .v4 = pf == NFPROTO_IPV4,
-				       .quiet = !hdrincl };
+				       .quiet = !own };
 	struct crs_net_key k = { };
 	struct crs_attach *att;
 	struct crs_net_op op;
@@ -1619,15 +1635,15 @@ static unsigned int crs_net_nf_out(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
 	struct sock *sk = skb->sk;
-	bool hdrincl;
+	bool own;
 
 	if (unlikely(!sk) || !sk_fullsock(sk))
 		return NF_ACCEPT;
-	hdrincl = crs_sk_hdrincl(sk);
-	if ((likely(!hdrincl) && likely(!crs_skb_may_route(skb, state->pf))) ||
+	own = crs_sk_own_header(sk);
+	if ((likely(!own) && likely(!crs_skb_may_route(skb, state->pf))) ||
 	    !crs_sk_maybe_covered(sk))
 		return NF_ACCEPT;
-	return crs_net_pkt(sk, skb, state->pf, hdrincl) ? NF_DROP : NF_ACCEPT;
+	return crs_net_pkt(sk, skb, state->pf, own) ? NF_DROP : NF_ACCEPT;
 }
 
 static const struct nf_hook_ops crs_net_nf_ops[] = {

@@ -1182,6 +1182,53 @@ static int raw_udp(int fd, const char *dst, int port, const char *hop)
 		      mkaddr(&ss, "127.0.0.9", 0)) == len ? 0 : errno;
 }
 
+/*
+ * A raw UDP socket writes the UDP header: its packets go to the port
+ * there, whatever the sockaddr's (which the kernel ignores).
+ */
+static int raw_udp_payload(int fd, const char *dst, int port, int sa_port)
+{
+	struct {
+		struct udphdr udp;
+		char data[1];
+	} __attribute__((packed)) pkt = {
+		.udp = { .source = htons(999), .dest = htons(port),
+			 .len = htons(sizeof(pkt)) },
+	};
+	struct sockaddr_storage ss;
+
+	return sendto(fd, &pkt, sizeof(pkt), 0, (void *)&ss,
+		      mkaddr(&ss, dst, sa_port)) == sizeof(pkt) ? 0 : errno;
+}
+
+TEST_F(lo, raw_socket_of_a_protocol_with_ports_by_the_port_it_writes)
+{
+	int r = OWN(UDP4, .bind = "127.0.0.1", .port = 5353);
+	int r2 = OWN(UDP4, .bind = "127.0.0.1", .port = 5354);
+	struct nev e;
+	int fd;
+
+	ASSERT_EQ(0, APPLY(CRS_MODE_ACTIVE,
+			   { "dns", OUT, DENY, "127.0.0.1", 0, 5353, 0,
+			     IPPROTO_UDP }));
+	ATTACH();
+	fd = COVERED(.family = AF_INET, .type = SOCK_RAW, .proto = IPPROTO_UDP);
+	ASSERT_LE(0, fd);
+	/* The sockaddr says 5354 (or nothing); the header says 5353. */
+	EXPECT_EQ(EPERM, raw_udp_payload(fd, "127.0.0.1", 5353, 5354));
+	EXPECT_EQ(EPERM, raw_udp_payload(fd, "127.0.0.1", 5353, 0));
+	EXPECT_EQ(0, received(r));
+	last_event(&e);
+	EXPECT_EQ(5353, e.port);
+	EXPECT_EQ(IPPROTO_UDP, e.protocol);
+	EXPECT_STREQ("dns", e.rule);
+	/* And the other way round. */
+	EXPECT_EQ(0, raw_udp_payload(fd, "127.0.0.1", 5354, 5353));
+	EXPECT_EQ(1, received(r2));
+	EXPECT_EQ(2, nseq());
+	close(fd);
+}
+
 TEST_F(lo, any_protocol_covers_raw_icmp_and_own_headers)
 {
 	int r = OWN(UDP4, .bind = "127.0.0.5", .port = 4000);
