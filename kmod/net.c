@@ -546,7 +546,7 @@ static bool crs_sk_inet(const struct sock *sk)
 	return sk && (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
 }
 
-static bool crs_sk_hdrincl(const struct sock *sk)
+static __always_inline bool crs_sk_hdrincl(const struct sock *sk)
 {
 #ifdef inet_test_bit
 	return sk->sk_type == SOCK_RAW && inet_test_bit(HDRINCL, sk);
@@ -562,7 +562,7 @@ static bool crs_sk_hdrincl(const struct sock *sk)
  * header (the kernel ignores the sockaddr's). Netfilter decides them, on
  * the packet (crs_net_nf_out()).
  */
-static bool crs_sk_own_header(const struct sock *sk)
+static __always_inline bool crs_sk_own_header(const struct sock *sk)
 {
 	return sk->sk_type == SOCK_RAW &&
 	       (crs_sk_hdrincl(sk) || crs_proto_ports(sk->sk_protocol));
