@@ -941,8 +941,8 @@ static __always_inline bool crs_sk_may_route(const struct sock *sk,
  * The full decision, when the cache could not answer: out of line, so
  * that its stack is not paid for on a hit. owner is the socket's creator
  * or NULL; from task context, the sender stands in for a creator not
- * known. With keep, which describes the check (sk NULL: not from task
- * context), a quiet allow is kept in this CPU's slot for the socket. With
+ * known. With keep, which describes the check (cookie 0: nothing is to
+ * be kept), a quiet allow is kept in this CPU's slot for the socket. With
  * route, the route's hops are decided too (and nothing is kept).
  */
 static noinline int crs_net_decide(struct crs_attach *att,
