@@ -507,6 +507,27 @@ static inline int ct_attachments_cb(struct nlattr **attrs,
 	return 0;
 }
 
+static inline int ct_event_seq_cb(struct nlattr **attrs,
+				  struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[CRS_STATS_A_MAX + 1];
+
+	(void)nlh;
+	if (!attrs[CRS_A_STATS] ||
+	    crs_nla_parse_nested(tb, CRS_STATS_A_MAX, attrs[CRS_A_STATS]) ||
+	    !tb[CRS_STATS_A_EVENT_SEQ])
+		return -EPROTO;
+	*(uint64_t *)arg = nla_get_u64(tb[CRS_STATS_A_EVENT_SEQ]);
+	return 0;
+}
+
+/* The status's CRS_STATS_A_EVENT_SEQ (the last event produced): 0 or -errno. */
+static inline int ct_event_seq(uint64_t *seq)
+{
+	return crs_nl_request(crs_msg(CRS_CMD_STATUS_GET, 0), ct_event_seq_cb,
+			      seq);
+}
+
 /* CRS_STATS_A_ATTACHMENTS of the status, or -errno. */
 static inline int ct_status_attachments(void)
 {

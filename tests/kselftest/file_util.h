@@ -53,19 +53,6 @@ static inline int fev_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static inline int seq_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *tb[CRS_STATS_A_MAX + 1];
-
-	(void)nlh;
-	if (!attrs[CRS_A_STATS] ||
-	    crs_nla_parse_nested(tb, CRS_STATS_A_MAX, attrs[CRS_A_STATS]) ||
-	    !tb[CRS_STATS_A_EVENT_SEQ])
-		return -EPROTO;
-	*(uint64_t *)arg = nla_get_u64(tb[CRS_STATS_A_EVENT_SEQ]);
-	return 0;
-}
-
 /*
  * The last event produced (its seq counts them all: every test program
  * starts with a fresh module). Events reach the ring after a moment, so
@@ -76,7 +63,7 @@ static inline int events(struct fev *e)
 	uint64_t last;
 	int err, i;
 
-	err = crs_nl_request(crs_msg(CRS_CMD_STATUS_GET, 0), seq_cb, &last);
+	err = ct_event_seq(&last);
 	for (i = 0; !err && i < 300; i++) {
 		memset(e, 0, sizeof(*e));
 		err = crs_nl_request(crs_msg(CRS_CMD_EVENT, NLM_F_DUMP),

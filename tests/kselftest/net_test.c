@@ -547,19 +547,6 @@ static int nev_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static int seq_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *tb[CRS_STATS_A_MAX + 1];
-
-	(void)nlh;
-	if (!attrs[CRS_A_STATS] ||
-	    crs_nla_parse_nested(tb, CRS_STATS_A_MAX, attrs[CRS_A_STATS]) ||
-	    !tb[CRS_STATS_A_EVENT_SEQ])
-		return -EPROTO;
-	*(uint64_t *)arg = nla_get_u64(tb[CRS_STATS_A_EVENT_SEQ]);
-	return 0;
-}
-
 /* Events produced before the test began. */
 static uint64_t ev_base;
 
@@ -567,7 +554,7 @@ static uint64_t abs_seq(void)
 {
 	uint64_t last = 0;
 
-	crs_nl_request(crs_msg(CRS_CMD_STATUS_GET, 0), seq_cb, &last);
+	ct_event_seq(&last);
 	return last;
 }
 

@@ -110,26 +110,13 @@ static int sev_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static int seq_cb(struct nlattr **attrs, struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *tb[CRS_STATS_A_MAX + 1];
-
-	(void)nlh;
-	if (!attrs[CRS_A_STATS] ||
-	    crs_nla_parse_nested(tb, CRS_STATS_A_MAX, attrs[CRS_A_STATS]) ||
-	    !tb[CRS_STATS_A_EVENT_SEQ])
-		return -EPROTO;
-	*(uint64_t *)arg = nla_get_u64(tb[CRS_STATS_A_EVENT_SEQ]);
-	return 0;
-}
-
 /* The last event produced, once it reached the ring; names after since. */
 static int events_since(struct sev *e, uint64_t since)
 {
 	uint64_t last;
 	int err, i;
 
-	err = crs_nl_request(crs_msg(CRS_CMD_STATUS_GET, 0), seq_cb, &last);
+	err = ct_event_seq(&last);
 	for (i = 0; !err && i < 300; i++) {
 		memset(e, 0, sizeof(*e));
 		e->since = since;
